@@ -37,6 +37,8 @@ export interface Config {
   secretKey: string;
   /** Trusted origins for CORS / CSRF (HOSTS, CSRF_TRUSTED_ORIGINS). */
   hosts: string[];
+  /** Trust X-Forwarded-* from the gateway in front (TRUST_PROXY). */
+  trustProxy: boolean;
   bodyLimit: number;
   rowSecurity: boolean;
   remoteUserAuthentication: boolean;
@@ -144,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = loadEnv()):
     siteUrl,
     secretKey,
     hosts: list(get('HOSTS') ?? get('CSRF_TRUSTED_ORIGINS')),
+    trustProxy: bool('TRUST_PROXY', false),
     bodyLimit: int('DATA_UPLOAD_MAX_MEMORY_SIZE', 10 * 1024 * 1024, 1024),
     rowSecurity: bool('ROW_SECURITY', true),
     remoteUserAuthentication: bool('REMOTE_USER_AUTHENTICATION', false),

@@ -1,0 +1,70 @@
+/**
+ * Builds the application: plugins first, then the FHIR API under each base path, in a fixed and
+ * explicit order. Kept apart from listen() so that tests drive the same app.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Config } from './config.js';
+import { dbPlugin } from './plugins/db.js';
+import { errorsPlugin } from './plugins/errors.js';
+import { authPlugin } from './plugins/auth.js';
+import { healthRoutes } from './plugins/health.js';
+import { loginRoutes } from './auth/login.js';
+import { fhirRoutes } from './fhir/routes.js';
+import { Registry } from './fhir/registry.js';
+import { createResources } from './resources/index.js';
+import { CodeTables } from './resources/code-tables.js';
+
+export interface AppOptions {
+  config: Config;
+  db: Knex;
+  /** Destroy the pool when the app closes (false when a test shares one database). */
+  ownsDb?: boolean;
+  logger?: boolean;
+}
+
+/** The FHIR API answers at /<SITE_ROOT>/api_fhir_r4 and, for older clients, /<SITE_ROOT>/api_fhir. */
+export function basePaths(config: Config): string[] {
+  const root = config.siteRoot ? `/${config.siteRoot}` : '';
+  return [`${root}/api_fhir_r4`, `${root}/api_fhir`];
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { config } = opts;
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    trustProxy: config.trustProxy,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // FHIR JSON and form-encoded POST _search bodies; anything else is a 415.
+  app.addContentTypeParser(['application/fhir+json', 'application/json+fhir'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    const query: Record<string, string | string[]> = {};
+    for (const [name, value] of new URLSearchParams(body as string)) {
+      const existing = query[name];
+      query[name] = existing === undefined ? value : [existing, value].flat();
+    }
+    done(null, query);
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(dbPlugin, { db: opts.db, destroyOnClose: opts.ownsDb ?? true });
+  await app.register(authPlugin, { config });
+  await app.register(healthRoutes);
+
+  const codes = await CodeTables.load(opts.db);
+  const registry = new Registry(createResources({ codes, photoBaseUrl: config.siteUrl || '' }));
+  for (const basePath of basePaths(config)) {
+    await app.register(loginRoutes, { prefix: basePath });
+    await app.register(fhirRoutes, { prefix: basePath, basePath, registry, siteUrl: config.siteUrl, currency: config.currency });
+  }
+  return app;
+}

@@ -1,0 +1,30 @@
+/**
+ * Every difference between the SQL engines lives behind this interface, chosen once from the Knex
+ * client. Callers never branch on the engine themselves.
+ */
+import type { Knex } from 'knex';
+import { postgres } from './postgres.js';
+import { mssql } from './mssql.js';
+
+export interface Dialect {
+  readonly name: 'postgresql' | 'mssql';
+  /** Case-insensitive LIKE of a column against a pattern whose wildcards were already placed. */
+  likeInsensitive(db: Knex, column: string, pattern: string): Knex.Raw;
+  /** Case-sensitive LIKE. */
+  likeSensitive(db: Knex, column: string, pattern: string): Knex.Raw;
+  /** Case-insensitive equality on text. */
+  equalsInsensitive(db: Knex, column: string, value: string): Knex.Raw;
+  /** Normalises a UUID read from the driver (SQL Server returns upper case). */
+  readUuid(value: unknown): string;
+}
+
+/** Escapes LIKE wildcards in user input so that only the wildcards we add have meaning. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_[\]]/g, (c) => `\\${c}`);
+}
+
+export function dialectFor(db: Knex): Dialect {
+  const client = String((db.client as { config?: { client?: unknown } }).config?.client ?? '');
+  const name = (db.client as { dialect?: string }).dialect ?? client;
+  return /mssql/i.test(name) || /mssql/i.test(client) ? mssql : postgres;
+}

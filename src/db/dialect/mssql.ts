@@ -1,0 +1,15 @@
+/**
+ * SQL Server: the openIMIS databases use a case-insensitive collation, so plain LIKE and = already
+ * ignore case; a case-sensitive match needs an explicit _CS_ collation. uniqueidentifier values
+ * come back upper case.
+ */
+import type { Dialect } from './index.js';
+
+export const mssql: Dialect = {
+  name: 'mssql',
+  likeInsensitive: (db, column, pattern) => db.raw(`?? like ? escape '\\'`, [column, pattern]),
+  likeSensitive: (db, column, pattern) =>
+    db.raw(`?? collate Latin1_General_CS_AS like ? escape '\\'`, [column, pattern]),
+  equalsInsensitive: (db, column, value) => db.raw('?? = ?', [column, value]),
+  readUuid: (value) => String(value ?? '').toLowerCase(),
+};

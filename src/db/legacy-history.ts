@@ -1,0 +1,107 @@
+/**
+ * Writes the openIMIS way, so openIMIS itself keeps working on the same rows:
+ * - insert: a current row with a fresh UUID, ValidityFrom = now, ValidityTo NULL, LegacyID NULL;
+ * - update: first copy the current values into a new history row (new key, new UUID,
+ *   ValidityTo = now, LegacyID = current key), then update the current row in place;
+ * - delete: the same copy, then close the current row (ValidityFrom = ValidityTo = now).
+ * Version ids are the ValidityFrom instants, so every write moves ValidityFrom strictly forward.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Row, VersionedTable } from '../fhir/types.js';
+
+/** rowversion columns cannot be written on SQL Server and mean nothing on PostgreSQL. */
+const NEVER_COPIED = /^rowid$/i;
+
+const columnCache = new WeakMap<object, Map<string, Promise<string[]>>>();
+
+/** The table's columns as the database has them (an existing database may have more than ours). */
+export function tableColumns(db: Knex, table: string): Promise<string[]> {
+  let perDb = columnCache.get(db.client);
+  if (!perDb) columnCache.set(db.client, (perDb = new Map()));
+  let columns = perDb.get(table);
+  if (!columns) {
+    columns = db(table).columnInfo().then((info) => Object.keys(info));
+    columns.catch(() => perDb!.delete(table));
+    perDb.set(table, columns);
+  }
+  return columns;
+}
+
+/** The instant of the next version: now, but never at or before the current version. */
+export function nextVersionInstant(current: Row | undefined, table: VersionedTable, at: Date): Date {
+  const previous = current?.[table.validityFrom];
+  const previousMs = previous instanceof Date ? previous.getTime() : previous ? Date.parse(String(previous)) : NaN;
+  return Number.isFinite(previousMs) && previousMs >= at.getTime() ? new Date(previousMs + 1) : at;
+}
+
+export async function insertVersioned(
+  tx: Knex.Transaction,
+  table: VersionedTable,
+  values: Row,
+  audit: { userId: number; at: Date },
+): Promise<{ id: number; uuid: string }> {
+  const uuid = (values[table.uuid] as string | undefined) ?? randomUUID();
+  const [inserted] = await tx(table.name)
+    .insert({
+      ...values,
+      [table.uuid]: uuid,
+      [table.validityFrom]: audit.at,
+      [table.validityTo]: null,
+      [table.legacyId]: null,
+      [table.auditUser]: audit.userId,
+    })
+    .returning(table.pk);
+  const id = typeof inserted === 'object' ? (inserted as Row)[table.pk] : inserted;
+  return { id: Number(id), uuid };
+}
+
+/** Copies the current row into a history row closed at `closedAt`. */
+export async function archiveCurrent(tx: Knex.Transaction, table: VersionedTable, id: number, closedAt: Date) {
+  const columns = (await tableColumns(tx, table.name)).filter((c) => c !== table.pk && !NEVER_COPIED.test(c));
+  const replaced: Record<string, unknown> = {
+    [table.uuid]: randomUUID(),
+    [table.validityTo]: closedAt,
+    [table.legacyId]: id,
+  };
+  const selectList = columns.map((c) => (c in replaced ? '?' : '??'));
+  const bindings: Knex.RawBinding[] = [table.name, ...columns];
+  for (const c of columns) bindings.push((c in replaced ? replaced[c] : c) as Knex.RawBinding);
+  bindings.push(table.name, table.pk, id);
+  await tx.raw(
+    `insert into ?? (${columns.map(() => '??').join(', ')}) select ${selectList.join(', ')} from ?? where ?? = ?`,
+    bindings,
+  );
+}
+
+export async function updateVersioned(
+  tx: Knex.Transaction,
+  table: VersionedTable,
+  current: Row,
+  values: Row,
+  audit: { userId: number; at: Date },
+): Promise<Date> {
+  const id = Number(current[table.pk]);
+  const at = nextVersionInstant(current, table, audit.at);
+  await archiveCurrent(tx, table, id, at);
+  const { [table.pk]: _pk, [table.uuid]: _uuid, ...changes } = values;
+  await tx(table.name)
+    .where(table.pk, id)
+    .update({ ...changes, [table.validityFrom]: at, [table.auditUser]: audit.userId });
+  return at;
+}
+
+export async function deleteVersioned(
+  tx: Knex.Transaction,
+  table: VersionedTable,
+  current: Row,
+  audit: { userId: number; at: Date },
+): Promise<Date> {
+  const id = Number(current[table.pk]);
+  const at = nextVersionInstant(current, table, audit.at);
+  await archiveCurrent(tx, table, id, at);
+  await tx(table.name)
+    .where(table.pk, id)
+    .update({ [table.validityFrom]: at, [table.validityTo]: at, [table.auditUser]: audit.userId });
+  return at;
+}

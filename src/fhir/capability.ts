@@ -1,0 +1,46 @@
+/**
+ * The CapabilityStatement at /metadata: the static part from capability-statement.json, the
+ * resources, interactions and search parameters generated from what is registered.
+ */
+import { readFileSync } from 'node:fs';
+import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js';
+import type { Registry } from './registry.js';
+import type { Interaction, SearchParamDecl } from './types.js';
+import { implicitParams } from './search/implicit.js';
+
+const STATIC: CapabilityStatement = JSON.parse(
+  readFileSync(new URL('../../capability-statement.json', import.meta.url), 'utf8'),
+);
+
+const INTERACTIONS: Interaction[] = ['read', 'vread', 'update', 'delete', 'history-instance', 'create', 'search-type'];
+const PARAM_DEFINITION = (type: string, code: string) => `http://hl7.org/fhir/SearchParameter/${type}-${code}`;
+
+export function capabilityStatement(registry: Registry, baseUrl: string): CapabilityStatement {
+  const resources = registry.all().map((def): CapabilityStatementRestResource => {
+    const supported = INTERACTIONS.filter(
+      (i) =>
+        def.rights[i] !== undefined && (i !== 'create' || def.create) && (i !== 'update' || def.update),
+    );
+    return {
+      type: def.type,
+      ...(def.profile ? { profile: def.profile, supportedProfile: [def.profile] } : {}),
+      interaction: supported.map((code) => ({ code })),
+      versioning: 'versioned-update',
+      readHistory: true,
+      updateCreate: false,
+      conditionalRead: 'full-support',
+      searchParam: [...implicitParams(def.table), ...def.searchParams].map((p: SearchParamDecl) => ({
+        name: p.code,
+        definition: p.definition ?? PARAM_DEFINITION(def.type, p.code),
+        type: p.type,
+        documentation: p.description,
+      })),
+    };
+  });
+  return {
+    ...STATIC,
+    date: new Date().toISOString(),
+    implementation: { description: 'openIMIS FHIR R4 server', url: baseUrl },
+    rest: STATIC.rest!.map((rest) => ({ ...rest, resource: resources })),
+  };
+}

@@ -1,0 +1,35 @@
+/** Shared steps of the interactions: mapping a row with its meta, and version headers. */
+import type { FhirResource as Resource } from 'fhir/r4.js';
+import type { AnyResourceDefinition, RequestContext, Row } from '../types.js';
+import { versionOf, type Version } from '../store.js';
+import type { FhirResponse } from './types.js';
+
+export function toResource(def: AnyResourceDefinition, row: Row, ctx: RequestContext): { resource: Resource; version: Version } {
+  const version = versionOf(row, def.table);
+  const { resourceType, id, meta, ...rest } = def.toFhir(row, ctx);
+  // meta comes from the store, whatever the mapper set; resourceType, id and meta lead the JSON.
+  const resource = {
+    resourceType,
+    id,
+    meta: {
+      ...meta,
+      versionId: version.versionId,
+      lastUpdated: version.lastUpdated.toISOString(),
+      ...(def.profile ? { profile: [def.profile] } : {}),
+    },
+    ...rest,
+  } as Resource;
+  return { resource, version };
+}
+
+export function versionHeaders(resource: Resource, version: Version, ctx: RequestContext): Record<string, string> {
+  return {
+    etag: `W/"${version.versionId}"`,
+    'last-modified': version.lastUpdated.toUTCString(),
+    'content-location': `${ctx.baseUrl}/${resource.resourceType}/${resource.id}/_history/${version.versionId}`,
+  };
+}
+
+export function ok(resource: Resource, version: Version, ctx: RequestContext, status = 200): FhirResponse {
+  return { status, body: resource, headers: versionHeaders(resource, version, ctx) };
+}

@@ -1,0 +1,114 @@
+/**
+ * One Fastify route per FHIR interaction pattern, mounted under each base path. Routes only adapt
+ * HTTP to the interaction handlers; rights are declared by each resource and checked here.
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Registry } from './registry.js';
+import type { AnyResourceDefinition, Caller, Interaction, RequestContext } from './types.js';
+import { FhirError, forbidden, unauthorized } from './outcome.js';
+import { negotiate, sendFhir } from './formats.js';
+import type { Handler } from './interactions/types.js';
+import type { Query } from './search/parse.js';
+import { read, vread } from './interactions/read.js';
+import { search } from './interactions/search.js';
+import { instanceHistory } from './interactions/history.js';
+import { create, update } from './interactions/write.js';
+import { capabilityStatement } from './capability.js';
+import { dialectFor } from '../db/dialect/index.js';
+
+export interface FhirRoutesOptions {
+  registry: Registry;
+  /** Path of this mount, e.g. /api/api_fhir_r4 */
+  basePath: string;
+  siteUrl: string;
+  currency: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+  interface FastifyContextConfig {
+    /** Routes reachable without authentication (/metadata, login). */
+    public?: boolean;
+  }
+}
+
+export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opts) => {
+  const { registry } = opts;
+  const dialect = dialectFor(app.db);
+
+  const contextOf = (request: FastifyRequest): RequestContext => {
+    if (!request.caller) throw unauthorized();
+    const origin = opts.siteUrl || `${request.protocol}://${request.host}`;
+    return {
+      db: app.db,
+      dialect,
+      caller: request.caller,
+      baseUrl: `${origin}${opts.basePath}`,
+      currency: opts.currency,
+      now: () => new Date(),
+    };
+  };
+
+  const resourceOf = (request: FastifyRequest): AnyResourceDefinition => {
+    const { type } = request.params as { type: string };
+    const def = registry.get(type);
+    if (!def) throw new FhirError(404, { code: 'not-supported', diagnostics: `Resource type ${type} is not supported` });
+    return def;
+  };
+
+  const route = (interaction: Interaction, handler: Handler) => async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
+    negotiate(request);
+    const def = resourceOf(request);
+    const ctx = contextOf(request);
+    authorize(ctx.caller, def, interaction);
+    const params = request.params as { id?: string; vid?: string };
+    const query = interactionQuery(request, interaction);
+    const response = await handler(
+      { def, id: params.id, versionId: params.vid, query, body: request.body, headers: request.headers as Record<string, string> },
+      ctx,
+    );
+    if (response.headers) reply.headers(response.headers);
+    return sendFhir(request, reply, response.status, response.body);
+  };
+
+  app.get('/metadata', { config: { public: true } }, async (request, reply) => {
+    negotiate(request);
+    const origin = opts.siteUrl || `${request.protocol}://${request.host}`;
+    return sendFhir(request, reply, 200, capabilityStatement(registry, `${origin}${opts.basePath}`));
+  });
+
+  app.get('/:type', route('search-type', search));
+  app.post('/:type/_search', route('search-type', search));
+  app.get('/:type/:id', route('read', read));
+  app.get('/:type/:id/_history', route('history-instance', instanceHistory));
+  app.get('/:type/:id/_history/:vid', route('vread', vread));
+  app.post('/:type', route('create', create));
+  app.put('/:type/:id', route('update', update));
+};
+
+/** openIMIS rights: any one listed right suffices; administrators pass every check. */
+function authorize(caller: Caller, def: AnyResourceDefinition, interaction: Interaction) {
+  const needed = def.rights[interaction];
+  if (needed === undefined) {
+    throw new FhirError(405, { code: 'not-supported', diagnostics: `${interaction} is not supported on ${def.type}` });
+  }
+  if (caller.isAdmin || needed.length === 0 || needed.some((right) => caller.rights.has(right))) return;
+  throw forbidden(`${interaction} on ${def.type} requires one of the openIMIS rights ${needed.join(', ')}`);
+}
+
+/** A POST _search takes its parameters from the form body as well as the URL. */
+function interactionQuery(request: FastifyRequest, interaction: Interaction): Query {
+  const query = { ...(request.query as Query) };
+  if (interaction === 'search-type' && request.method === 'POST' && request.body && typeof request.body === 'object') {
+    for (const [name, value] of Object.entries(request.body as Query)) {
+      const existing = query[name];
+      const values = [...(existing === undefined ? [] : [existing].flat()), ...[value ?? []].flat()];
+      query[name] = values.length === 1 ? values[0] : values;
+    }
+  }
+  return query;
+}
+
+export type { FastifyInstance };

@@ -1,0 +1,156 @@
+/**
+ * Turns parsed search parameters into WHERE clauses on a query whose main table is aliased `t`.
+ * Every value is bound, never spliced into SQL; LIKE wildcards in user input are escaped.
+ */
+import type { Knex } from 'knex';
+import type { Dialect } from '../../db/dialect/index.js';
+import { escapeLike } from '../../db/dialect/index.js';
+import type { SearchParamDecl, TokenColumn } from '../types.js';
+import { badRequest } from '../outcome.js';
+import { splitToken, type ParsedParam } from './parse.js';
+import { parseDateValue, dayOf, splitPrefix, type DateRange } from './dates.js';
+
+type Where = Knex.QueryBuilder;
+
+export function applySearch(qb: Where, params: ParsedParam[], db: Knex, dialect: Dialect): Where {
+  for (const param of params) {
+    qb.where((w) => {
+      if (param.modifier === 'missing') return missing(w, param.decl, param.values[0] === 'true');
+      for (const value of param.values) w.orWhere((one) => matchOne(one, param, value, db, dialect));
+    });
+  }
+  return qb;
+}
+
+function matchOne(w: Where, param: ParsedParam, value: string, db: Knex, dialect: Dialect) {
+  const decl = param.decl;
+  switch (decl.type) {
+    case 'string':
+      return stringMatch(w, decl.columns, param.modifier, value, db, dialect);
+    case 'token':
+      return param.modifier === 'not'
+        ? w.whereNot((n) => tokenMatch(n, decl.tokens, value, db, dialect)).orWhere((n) => allNull(n, decl.tokens))
+        : tokenMatch(w, decl.tokens, value, db, dialect);
+    case 'date':
+      return dateMatch(w, decl.column, decl.precision, parseDateValue(value, decl.code));
+    case 'number':
+      return numberMatch(w, decl.column, value, decl.code);
+    case 'reference':
+      return referenceMatch(w, decl, value, db);
+  }
+}
+
+function missing(w: Where, decl: SearchParamDecl, isMissing: boolean) {
+  const columns =
+    decl.type === 'string' ? decl.columns : decl.type === 'token' ? decl.tokens.map((t) => t.column) : [decl.column];
+  if (isMissing) for (const c of columns) w.whereNull(c);
+  else w.where((any) => columns.forEach((c) => any.orWhereNotNull(c)));
+}
+
+function stringMatch(w: Where, columns: string[], modifier: string | undefined, value: string, db: Knex, dialect: Dialect) {
+  for (const column of columns) {
+    if (modifier === 'exact') w.orWhere(column, value);
+    else if (modifier === 'contains') w.orWhere(dialect.likeInsensitive(db, column, `%${escapeLike(value)}%`));
+    else w.orWhere(dialect.likeInsensitive(db, column, `${escapeLike(value)}%`));
+  }
+}
+
+function tokenMatch(w: Where, tokens: TokenColumn[], value: string, db: Knex, dialect: Dialect) {
+  const { system, code } = splitToken(value);
+  let matchedAny = false;
+  for (const token of tokens) {
+    // "|code" asks for codes without a system; "s|code" for that system; "code" for any system.
+    if (system !== undefined && (token.system ?? '') !== system) continue;
+    if (code === undefined) {
+      w.orWhereNotNull(token.column);
+      matchedAny = true;
+      continue;
+    }
+    const legacy = token.codes ? token.codes[code] : code;
+    if (legacy === undefined) continue;
+    const values = (Array.isArray(legacy) ? legacy : [legacy]).map((v) =>
+      token.lowerCase && typeof v === 'string' ? v.toLowerCase() : v,
+    );
+    for (const v of values) {
+      if (token.caseInsensitive && typeof v === 'string') w.orWhere(dialect.equalsInsensitive(db, token.column, v));
+      else w.orWhere(token.column, v);
+    }
+    matchedAny = true;
+  }
+  // A code no column can hold matches nothing, rather than everything.
+  if (!matchedAny) w.whereRaw('1 = 0');
+}
+
+function allNull(w: Where, tokens: TokenColumn[]) {
+  for (const t of tokens) w.whereNull(t.column);
+}
+
+function dateMatch(w: Where, column: string, precision: 'day' | 'instant', range: DateRange) {
+  // Date columns compare as 'YYYY-MM-DD' text on every engine; instants compare as timestamps.
+  const lo = precision === 'day' ? dayOf(range.start) : range.start;
+  const hi = precision === 'day' ? dayOf(range.end) : range.end;
+  switch (range.prefix) {
+    case 'eq':
+      return w.where(column, '>=', lo).where(column, '<', hi);
+    case 'ne':
+      return w.where((n) => n.where(column, '<', lo).orWhere(column, '>=', hi));
+    case 'gt':
+    case 'sa':
+      return w.where(column, '>=', hi);
+    case 'ge':
+      return w.where(column, '>=', lo);
+    case 'lt':
+    case 'eb':
+      return w.where(column, '<', lo);
+    case 'le':
+      return w.where(column, '<', hi);
+    case 'ap': {
+      // Approximately: within 10 % of the distance between the value and now, at least a day.
+      const now = Date.now();
+      const slack = Math.max(Math.abs(now - range.start.getTime()) * 0.1, 86_400_000);
+      const from = new Date(range.start.getTime() - slack);
+      const to = new Date(range.end.getTime() + slack);
+      return w
+        .where(column, '>=', precision === 'day' ? dayOf(from) : from)
+        .where(column, '<', precision === 'day' ? dayOf(to) : to);
+    }
+  }
+}
+
+function numberMatch(w: Where, column: string, raw: string, code: string) {
+  const [prefix, text] = splitPrefix(raw);
+  if (!/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) throw badRequest(`${code}: "${raw}" is not a number`);
+  const value = Number(text);
+  if (!Number.isFinite(value) || Math.abs(value) > 1e15) throw badRequest(`${code}: "${raw}" is out of range`);
+  // eq matches the implicit precision of the value: 100 means [99.5, 100.5).
+  const decimals = (text.split('.')[1] ?? '').replace(/[eE].*$/, '').length;
+  const half = 0.5 * 10 ** -decimals;
+  switch (prefix) {
+    case 'eq':
+      return w.where(column, '>=', value - half).where(column, '<', value + half);
+    case 'ne':
+      return w.where((n) => n.where(column, '<', value - half).orWhere(column, '>=', value + half));
+    case 'gt':
+    case 'sa':
+      return w.where(column, '>', value);
+    case 'ge':
+      return w.where(column, '>=', value);
+    case 'lt':
+    case 'eb':
+      return w.where(column, '<', value);
+    case 'le':
+      return w.where(column, '<=', value);
+    case 'ap':
+      return w.where(column, '>=', value * 0.9).where(column, '<=', value * 1.1);
+  }
+}
+
+function referenceMatch(w: Where, decl: Extract<SearchParamDecl, { type: 'reference' }>, value: string, db: Knex) {
+  // Accepts "Type/id", a bare id and an absolute URL ending in Type/id.
+  const match = /(?:^|\/)([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(value);
+  const [type, id] = match ? [match[1], match[2]] : [decl.target, value];
+  if (type !== decl.target || !/^[A-Za-z0-9\-.]{1,64}$/.test(id)) return w.whereRaw('1 = 0');
+  const target = decl.targetTable;
+  // UUIDs are stored lower case; comparing the column itself keeps its index usable.
+  w.whereIn(decl.column, db(target.name).select(target.pk).where(target.uuid, id.toLowerCase()));
+}

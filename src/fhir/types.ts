@@ -1,0 +1,107 @@
+/**
+ * The contract between the generic FHIR engine and the resources it serves. A resource declares, as
+ * data, the table it lives in, how to select a row with everything its mapper needs, its search
+ * parameters and the rights of each interaction; the engine does the rest.
+ */
+import type { Knex } from 'knex';
+import type { Resource } from 'fhir/r4.js';
+import type { Dialect } from '../db/dialect/index.js';
+
+// Legacy rows are loosely typed: column values come straight from the driver.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Row = Record<string, any>;
+
+/**
+ * A table that keeps history as old-row copies: the current row keeps its key and UUID
+ * (validityTo NULL); each update first copies the old values into a new row with
+ * validityTo = change time and legacyId = the current key; a delete closes the current row.
+ */
+export interface VersionedTable {
+  name: string;
+  pk: string;
+  uuid: string;
+  validityFrom: string;
+  validityTo: string;
+  legacyId: string;
+  auditUser: string;
+}
+
+export type Interaction = 'read' | 'vread' | 'search-type' | 'create' | 'update' | 'delete' | 'history-instance';
+
+/** openIMIS RightIDs; a user needs any one of the listed rights. An empty list = any authenticated user. */
+export type Rights = Partial<Record<Interaction, number[]>>;
+
+export interface Caller {
+  userId: number;
+  userUuid: string;
+  username: string;
+  rights: ReadonlySet<number>;
+  isAdmin: boolean;
+}
+
+export interface RequestContext {
+  db: Knex;
+  dialect: Dialect;
+  caller: Caller;
+  /** Absolute base URL of the FHIR API the request came in on, e.g. http://host/api/api_fhir_r4 */
+  baseUrl: string;
+  currency: string;
+  now: () => Date;
+}
+
+export interface WriteContext extends RequestContext {
+  tx: Knex.Transaction;
+  at: Date;
+}
+
+/** Token search target: a column and, when codes differ between FHIR and the legacy table, the map. */
+export interface TokenColumn {
+  column: string;
+  /** Only match when the searched system is this one (or no system is given). */
+  system?: string;
+  /** FHIR code → legacy value(s). Without a map the code is compared as-is. */
+  codes?: Record<string, string | number | boolean | (string | number | boolean)[]>;
+  /** The column holds text that should match case-insensitively. */
+  caseInsensitive?: boolean;
+  /** The column holds lower-case values (UUIDs): lower the searched code, keep the index usable. */
+  lowerCase?: boolean;
+}
+
+interface ParamBase {
+  code: string;
+  description: string;
+  /** Canonical SearchParameter URL; defaults to the base R4 definition for the type. */
+  definition?: string;
+  /** A column usable in ORDER BY for _sort. */
+  sortColumn?: string;
+}
+
+export type SearchParamDecl = ParamBase &
+  (
+    | { type: 'string'; columns: string[] }
+    | { type: 'token'; tokens: TokenColumn[] }
+    | { type: 'date'; column: string; precision: 'day' | 'instant' }
+    | { type: 'number'; column: string }
+    | { type: 'reference'; column: string; target: string; targetTable: VersionedTable }
+  );
+
+export type SearchParamType = SearchParamDecl['type'];
+
+export interface ResourceDefinition<R extends Resource = Resource> {
+  type: R['resourceType'];
+  /** Canonical URL of the profile this server conforms to for the type. */
+  profile?: string;
+  table: VersionedTable;
+  /** Business code column for reads such as Patient/<CHFID>. */
+  codeColumn?: string;
+  /** A select of the main table aliased `t` with the joins and columns the mapper needs. */
+  select(db: Knex): Knex.QueryBuilder;
+  toFhir(row: Row, ctx: RequestContext): R;
+  searchParams: SearchParamDecl[];
+  rights: Rights;
+  /** Writes; absent for read-only resources. Both run inside the request's transaction. */
+  create?(resource: R, ctx: WriteContext): Promise<number>;
+  update?(resource: R, current: Row, ctx: WriteContext): Promise<void>;
+}
+
+export type AnyResourceDefinition = ResourceDefinition<any>;

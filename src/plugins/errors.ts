@@ -1,0 +1,48 @@
+/**
+ * Every failure leaves as an OperationOutcome with the right status. Client errors keep their
+ * message; server errors are logged with their stack and answered with a generic text.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyError } from 'fastify';
+import { FhirError, operationOutcome, type IssueCode } from '../fhir/outcome.js';
+import { sendFhir } from '../fhir/formats.js';
+
+const CODE_BY_STATUS: Record<number, IssueCode> = {
+  400: 'invalid',
+  401: 'login',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'not-supported',
+  406: 'not-supported',
+  409: 'conflict',
+  410: 'deleted',
+  412: 'conflict',
+  413: 'too-long',
+  415: 'not-supported',
+  422: 'processing',
+  429: 'throttled',
+};
+
+export const errorsPlugin = fp(
+  async (app) => {
+    app.setErrorHandler(async (error: FastifyError | FhirError, request, reply) => {
+      if (error instanceof FhirError) {
+        reply.headers(error.headers);
+        return sendFhir(request, reply, error.status, operationOutcome(error.issues));
+      }
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+      if (status >= 500) {
+        request.log.error({ err: error }, 'request failed');
+        return sendFhir(request, reply, 500, operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: 'Internal server error; the incident has been logged' }]));
+      }
+      const diagnostics = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? `Unsupported content type ${request.headers['content-type'] ?? '(none)'}; send application/fhir+json`
+        : error.message;
+      return sendFhir(request, reply, status, operationOutcome([{ code: CODE_BY_STATUS[status] ?? 'invalid', diagnostics }]));
+    });
+    app.setNotFoundHandler(async (request, reply) =>
+      sendFhir(request, reply, 404, operationOutcome([{ code: 'not-found', diagnostics: `No route for ${request.method} ${request.url.split('?')[0]}` }])),
+    );
+  },
+  { name: 'errors' },
+);

@@ -1,0 +1,8 @@
+/** What resource definitions are built from: reference data and settings, never the HTTP layer. */
+import type { CodeTables } from './code-tables.js';
+
+export interface ResourceDeps {
+  codes: CodeTables;
+  /** Base URL under which insuree photos are published. */
+  photoBaseUrl: string;
+}

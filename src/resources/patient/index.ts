@@ -1,0 +1,31 @@
+/** Patient ⇄ tblInsuree (openIMIS insuree). Rights: 101101 search/read, 101102 add, 101103 edit. */
+import type { Patient } from 'fhir/r4.js';
+import type { ResourceDefinition } from '../../fhir/types.js';
+import type { ResourceDeps } from '../deps.js';
+import { structureDefinition } from '../ig.js';
+import { insureeTable, selectInsuree } from './table.js';
+import { patientSearchParams } from './search-params.js';
+import { insureeToPatient } from './to-fhir.js';
+import { createInsuree, updateInsuree } from './write.js';
+
+export function patientResource(deps: ResourceDeps): ResourceDefinition<Patient> {
+  return {
+    type: 'Patient',
+    profile: structureDefinition('openimis-patient'),
+    table: insureeTable,
+    codeColumn: 'CHFID',
+    select: selectInsuree,
+    toFhir: (row) => insureeToPatient(row, deps),
+    searchParams: patientSearchParams,
+    rights: {
+      read: [101101],
+      vread: [101101],
+      'search-type': [101101],
+      'history-instance': [101101],
+      create: [101102],
+      update: [101103],
+    },
+    create: (patient, ctx) => createInsuree(patient, ctx, deps.codes),
+    update: (patient, current, ctx) => updateInsuree(patient, current, ctx, deps.codes),
+  };
+}

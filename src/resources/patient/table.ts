@@ -1,0 +1,43 @@
+/** tblInsuree and the joins a Patient needs: family, its village chain, photo, chosen facility. */
+import type { Knex } from 'knex';
+import type { VersionedTable } from '../../fhir/types.js';
+
+export const insureeTable: VersionedTable = {
+  name: 'tblInsuree',
+  pk: 'InsureeID',
+  uuid: 'InsureeUUID',
+  validityFrom: 'ValidityFrom',
+  validityTo: 'ValidityTo',
+  legacyId: 'LegacyID',
+  auditUser: 'AuditUserID',
+};
+
+export function selectInsuree(db: Knex): Knex.QueryBuilder {
+  return (
+    db('tblInsuree as t')
+      .leftJoin('tblFamilies as f', 'f.FamilyID', 't.FamilyID')
+      // The address is the insuree's current village when set (0 means none), else the family's.
+      .leftJoin('tblLocations as v', 'v.LocationId', db.raw('coalesce(nullif(??, 0), ??)', ['t.CurrentVillage', 'f.LocationId']))
+      .leftJoin('tblLocations as w', 'w.LocationId', 'v.ParentLocationId')
+      .leftJoin('tblLocations as d', 'd.LocationId', 'w.ParentLocationId')
+      .leftJoin('tblLocations as r', 'r.LocationId', 'd.ParentLocationId')
+      .leftJoin('tblPhotos as ph', 'ph.PhotoID', 't.PhotoID')
+      .leftJoin('tblHF as hf', 'hf.HfID', 't.HFID')
+      .select(
+        't.*',
+        'f.FamilyUUID as family_uuid',
+        'f.FamilyAddress as family_address',
+        'v.LocationUUID as village_uuid',
+        'v.LocationCode as village_code',
+        'v.LocationName as village_name',
+        'w.LocationName as ward_name',
+        'd.LocationName as district_name',
+        'r.LocationName as region_name',
+        'ph.PhotoFolder as photo_folder',
+        'ph.PhotoFileName as photo_file',
+        'ph.PhotoDate as photo_date',
+        'hf.HfUUID as hf_uuid',
+        'hf.HFCode as hf_code',
+      )
+  );
+}
