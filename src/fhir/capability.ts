@@ -7,10 +7,9 @@ import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/
 import type { Registry } from './registry.js';
 import type { Interaction, SearchParamDecl } from './types.js';
 import { implicitParams } from './search/implicit.js';
+import { projectFile } from '../paths.js';
 
-const STATIC: CapabilityStatement = JSON.parse(
-  readFileSync(new URL('../../capability-statement.json', import.meta.url), 'utf8'),
-);
+const STATIC: CapabilityStatement = JSON.parse(readFileSync(projectFile('capability-statement.json'), 'utf8'));
 
 const INTERACTIONS: Interaction[] = ['read', 'vread', 'update', 'delete', 'history-instance', 'create', 'search-type'];
 const PARAM_DEFINITION = (type: string, code: string) => `http://hl7.org/fhir/SearchParameter/${type}-${code}`;

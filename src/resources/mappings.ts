@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Coding } from 'fhir/r4.js';
 import { unprocessable } from '../fhir/outcome.js';
+import { projectFile } from '../paths.js';
 
 interface MappingFile {
   system: string;
@@ -26,7 +27,7 @@ export interface CodeMapping {
 }
 
 export function loadMapping(name: string): CodeMapping {
-  const file: MappingFile = JSON.parse(readFileSync(new URL(`../../mappings/${name}.json`, import.meta.url), 'utf8'));
+  const file: MappingFile = JSON.parse(readFileSync(projectFile('mappings', `${name}.json`), 'utf8'));
   const byLegacy = new Map(file.codes.map((c) => [String(c.legacy), c]));
   const byFhir = new Map(file.codes.map((c) => [c.fhir, c]));
   return {

@@ -1,0 +1,16 @@
+/**
+ * Knex CLI profile (npm run migrate): the configured database, and the migrations of the tables
+ * this server owns. Those tables carry the prefix fhir_; legacy openIMIS tables are never altered.
+ */
+import type { Knex } from 'knex';
+import { loadConfig } from './src/config.js';
+import { knexConfig } from './src/db/connect.js';
+
+const config = loadConfig();
+
+const profile: Knex.Config = {
+  ...knexConfig(config.db),
+  migrations: { directory: './src/db/migrations', tableName: 'fhir_knex_migrations', loadExtensions: ['.ts', '.js'] },
+};
+
+export default profile;
