@@ -131,7 +131,7 @@ async function connectPglite(dir: string): Promise<Connection> {
     describe: `PGlite in ${dir}`,
     async close() {
       await knex.destroy();
-      await pglite.close();
+      if (!pglite.closed) await pglite.close();
     },
   };
 }

@@ -95,6 +95,9 @@ export class ClaimGenerator {
   /** Claims per status of current rows (for the summary). */
   readonly statusCounts = new Map<number, number>();
 
+  private readonly deliveryServices: number[];
+  private readonly antenatalServices: number[];
+
   constructor(
     private readonly ctx: GeneratorContext,
     private readonly reg: Registers,
@@ -103,6 +106,15 @@ export class ClaimGenerator {
   ) {
     this.rng = ctx.rng('claims');
     this.codeCounter = new Int32Array(hfs.list.length);
+    this.deliveryServices = reg.services.filter((s) => s.category === 'D' && s.level === 'H').map((s) => s.index);
+    this.antenatalServices = reg.services.filter((s) => s.category === 'A').map((s) => s.index);
+  }
+
+  /** A service of the episode that the facility's price list carries (the first ones are the usual ones). */
+  private pickEpisodeService(hf: Facility, candidates: number[]): number | undefined {
+    const listed = candidates.filter((s) => hf.prices.servicePrice[s] > 0);
+    if (!listed.length) return undefined;
+    return this.rng.bool(0.8) ? listed[0] : this.rng.pick(listed);
   }
 
   /** Generates the claims of one family. */
@@ -139,10 +151,14 @@ export class ClaimGenerator {
     const { rng, ctx, reg } = this;
     const today = ctx.opts.today;
     const age = yearsBetween(m.dob, day);
-    const visit = rng.weighted(['O', 'E', 'R'], [75, 12, 13]);
-    const hf = this.pickFacility(family, m, visit);
+    // Maternity episodes for women of child-bearing age: deliveries at the hospital, antenatal visits anywhere.
+    const maternal = m.gender === 'F' && age >= 16 && age <= 45 ? rng.float() : 1;
+    const episode = maternal < 0.1 ? 'delivery' : maternal < 0.25 ? 'antenatal' : 'other';
+    const visit = episode === 'delivery' ? rng.weighted(['O', 'E', 'R'], [50, 25, 25]) : episode === 'antenatal' ? 'O' : rng.weighted(['O', 'E', 'R'], [75, 12, 13]);
+    const hf = episode === 'delivery' ? this.hfs.list[this.hfs.hospitalOfDistrict[family.district]] : this.pickFacility(family, m, visit);
     const inpatientShare = visit === 'R' ? 0.4 : visit === 'E' ? 0.3 : 0.08;
-    const stay = hf.careType !== 'O' && rng.bool(inpatientShare) ? Math.min(1 + rng.poisson(2.5), today - day) : 0;
+    const stay = episode === 'delivery' ? Math.min(1 + rng.int(0, 2), today - day)
+      : hf.careType !== 'O' && rng.bool(inpatientShare) ? Math.min(1 + rng.poisson(2.5), today - day) : 0;
     const dateTo = day + stay;
     const claimedDay = Math.min(today, dateTo + (rng.bool(0.5) ? 0 : rng.int(1, 10)));
     const claimAge = today - claimedDay;
@@ -158,7 +174,14 @@ export class ClaimGenerator {
       items.push(this.line(i, item.id, qty, hf.prices.itemPrice[i], item.careType, policy.product.coversItem[i] === 1, null));
     }
     const services: Line[] = [];
-    const nServices = stay > 0 ? Math.max(1, rng.weighted(SERVICE_COUNTS, SERVICE_COUNT_WEIGHTS)) : rng.weighted(SERVICE_COUNTS, SERVICE_COUNT_WEIGHTS);
+    const forced = episode === 'other' ? undefined : this.pickEpisodeService(hf, episode === 'delivery' ? this.deliveryServices : this.antenatalServices);
+    if (forced !== undefined) {
+      const service = reg.services[forced];
+      services.push(this.line(forced, service.id, 1, hf.prices.servicePrice[forced], service.careType, policy.product.coversService[forced] === 1, service.category));
+    }
+    const nServices = stay > 0 || forced !== undefined
+      ? Math.max(1, rng.weighted(SERVICE_COUNTS, SERVICE_COUNT_WEIGHTS))
+      : rng.weighted(SERVICE_COUNTS, SERVICE_COUNT_WEIGHTS);
     for (let tries = 0; services.length < nServices && tries < nServices * 4; tries++) {
       const s = hf.prices.servicePicker.pick(rng);
       const service = reg.services[s];

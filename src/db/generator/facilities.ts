@@ -131,7 +131,7 @@ export async function generateFacilities(ctx: GeneratorContext, geo: Geography, 
       const address = `P.O. Box ${rng.int(1, 9999)}, ${district.name}`;
       const base = [code, name, `ACC${String(id).padStart(5, '0')}`, level, sublevel, address];
       let validFrom = setup;
-      if (rng.bool(0.1)) {
+      if (rng.bool(0.1) || list.length === 1) {
         const changed = ctx.schemeStart + rng.int(30, Math.max(31, ctx.opts.today - ctx.schemeStart - 30));
         validFrom = stamp(changed, rng.int(8, 16) * 3600);
         rows.push([ctx.ids.take('tblHF'), rng.uuid(), ...base, phoneNumber(rng), null, email, careType, false, prices.itemListId, prices.serviceListId,

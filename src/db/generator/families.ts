@@ -168,7 +168,7 @@ export class FamilyGenerator {
     const rng = this.rng;
     const headAgeBand = rng.weighted(HEAD_AGE_BANDS.slice(0, -1).map((_, i) => i), HEAD_AGE_WEIGHTS);
     const headAge = rng.int(HEAD_AGE_BANDS[headAgeBand], HEAD_AGE_BANDS[headAgeBand + 1] - 1);
-    const headGender = rng.weighted(['M', 'F', 'O'] as const, [72, 27.8, 0.2]);
+    const headGender = rng.weighted(['M', 'F', 'O'] as const, [68, 31.8, 0.2]);
     const lastName = rng.pick(SURNAMES);
     const people: Person[] = [{ gender: headGender, age: headAge, relation: null, lastName }];
     if (size >= 2 && rng.bool(0.8)) {
@@ -179,8 +179,8 @@ export class FamilyGenerator {
       const r = rng.float();
       if (r < 0.86 || headAge < 22) {
         const maxChildAge = Math.max(0, Math.min(headAge - 17, 24));
-        // younger children are more numerous
-        const age = Math.floor(maxChildAge * rng.float() * rng.float() * 1.6) % (maxChildAge + 1);
+        // younger children slightly more numerous
+        const age = Math.floor((maxChildAge + 1) * Math.pow(rng.float(), 1.2));
         people.push({ gender: rng.bool(0.5) ? 'M' : 'F', age, relation: REL.child, lastName });
       } else if (r < 0.9 && headAge < 60) {
         people.push({ gender: rng.bool(0.6) ? 'F' : 'M', age: Math.min(98, headAge + rng.int(18, 32)), relation: REL.parent, lastName });

@@ -89,7 +89,7 @@ export async function generateStaff(ctx: GeneratorContext, geo: Geography, hfs: 
         null, veo ? `V${String(seq).padStart(5, '0')}` : null, veo?.last ?? null, veo?.other ?? null, veo ? adultDob() : null,
         veo ? phoneNumber(rng).slice(0, 25) : null, hasLogin, rng.bool(0.5), streetAddress(rng), from, to, legacy, ctx.adminUserId,
       ];
-      if (rng.bool(SHARES.officerHistory)) {
+      if (rng.bool(SHARES.officerHistory) || seq === 1) {
         const changed = start + rng.int(30, Math.max(31, today - start - 1));
         const changedStamp = stamp(changed, 10 * 3600);
         officerRows.push(row(ctx.ids.take('tblOfficer'), phoneNumber(rng), validFrom, changedStamp, id));

@@ -69,6 +69,7 @@ function itemPatCat(name: string, form: string): number {
 }
 
 function qtyRange(form: string): [number, number] {
+  if (/x100/.test(form)) return [1, 1];
   if (/tabs|caps/.test(form)) return [6, 30];
   if (/sachet|amp|vial|pessaries|strip/.test(form)) return [1, 6];
   return [1, 2];
