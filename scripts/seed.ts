@@ -7,6 +7,8 @@
  * See --help.
  */
 import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
@@ -187,7 +189,33 @@ function report(summary: SeedSummary, wallMs: number): void {
   console.log(`\nDone in ${seconds(wallMs)}.`);
 }
 
+const YOUNG_GENERATION_FLAG = '--max-semi-space-size=';
+
+/**
+ * The generator allocates millions of short-lived rows; a larger young generation cuts the garbage
+ * collection time by about a third. V8 reads the flag only at start-up, so the script runs itself
+ * again in a child process with the flag (unless it already has it). Resolves with the child's exit
+ * code, or null when this process should do the work itself.
+ */
+function relaunchWithLargerYoungGeneration(): Promise<number | null> {
+  const hasFlag = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith(YOUNG_GENERATION_FLAG));
+  if (hasFlag || process.env.OPENIMIS_SEED_CHILD) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [`${YOUNG_GENERATION_FLAG}128`, ...process.execArgv, ...process.argv.slice(1)], {
+      stdio: 'inherit',
+      env: { ...process.env, OPENIMIS_SEED_CHILD: '1' },
+    });
+    const ignore = () => {}; // Ctrl-C reaches the child directly; wait for it to stop
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', () => child.kill('SIGTERM'));
+    child.on('error', () => resolve(null));
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1)));
+  });
+}
+
 async function main(): Promise<number> {
+  const relaunched = await relaunchWithLargerYoungGeneration();
+  if (relaunched !== null) return relaunched;
   const started = Date.now();
   const opts = parseOptions();
   if (opts.help) {
