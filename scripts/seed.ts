@@ -174,7 +174,7 @@ function report(summary: SeedSummary, wallMs: number): void {
   const post = new Map<string, number>();
   for (const t of summary.timings) post.set(t.table, (post.get(t.table) ?? 0) + t.ms);
   const rows = summary.tables.map((t) => [t.table, t.rows.toLocaleString('en'), (t.bytes / 1e6).toFixed(1), seconds(t.ms), seconds(post.get(t.table) ?? 0)]);
-  const header = ['table', 'rows', 'MB', 'COPY', 'indexes/FK/analyze'];
+  const header = ['table', 'rows', 'MB', 'COPY open', 'indexes/FK/analyze'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(`\n${line(header)}`);

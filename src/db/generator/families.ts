@@ -180,7 +180,7 @@ export class FamilyGenerator {
       if (r < 0.86 || headAge < 22) {
         const maxChildAge = Math.max(0, Math.min(headAge - 17, 24));
         // younger children slightly more numerous
-        const age = Math.floor((maxChildAge + 1) * Math.pow(rng.float(), 1.2));
+        const age = Math.floor((maxChildAge + 1) * Math.pow(rng.float(), 0.95));
         people.push({ gender: rng.bool(0.5) ? 'M' : 'F', age, relation: REL.child, lastName });
       } else if (r < 0.9 && headAge < 60) {
         people.push({ gender: rng.bool(0.6) ? 'F' : 'M', age: Math.min(98, headAge + rng.int(18, 32)), relation: REL.parent, lastName });
@@ -257,16 +257,20 @@ export class FamilyGenerator {
     const limit = (m.deleted ?? today) - 1;
     if (rng.bool(SHARES.insureeHistory) && m.joined < limit) {
       // Earlier versions, oldest first, each closed when the next one started.
+      // Changes happen on days after the person joined, so every version lasts a while.
       const days = [rng.int(m.joined + 1, limit)];
-      if (rng.bool(0.2)) days.push(rng.int(m.joined + 1, limit));
+      if (rng.bool(0.2)) {
+        const second = rng.int(m.joined + 1, limit);
+        if (second !== days[0]) days.push(second);
+      }
       days.sort((a, b) => a - b);
       const versions: Version[] = [current];
       for (let k = 0; k < days.length; k++) versions.unshift(this.olderVersion(versions[0], p));
       let from = validFrom;
       days.forEach((day, k) => {
         const to = stamp(day, rng.int(7 * 3600, 17 * 3600));
-        this.sinks.insurees.row(row(ctx.ids.take('tblInsuree'), rng.uuid(), versions[k], from, to > from ? to : from, m.id));
-        if (to > from) from = to;
+        this.sinks.insurees.row(row(ctx.ids.take('tblInsuree'), rng.uuid(), versions[k], from, to, m.id));
+        from = to;
       });
       validFrom = from;
     }
