@@ -50,7 +50,9 @@ export function knexConfig(db: DbConfig): Knex.Config {
 
 /** Creates a PGlite instance with the same value parsers as the pg driver. */
 export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<PGlite> {
-  const pglite = new PGlite(dataDir, {
+  // Options go in the first argument: new PGlite(undefined, options) ignores them.
+  const pglite = new PGlite({
+    dataDir,
     loadDataDir,
     parsers: { [DATE_OID]: (v: string) => v, [NUMERIC_OID]: (v: string) => Number(v), [INT8_OID]: (v: string) => Number(v) },
   });

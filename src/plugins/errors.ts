@@ -23,12 +23,29 @@ const CODE_BY_STATUS: Record<number, IssueCode> = {
   429: 'throttled',
 };
 
+/**
+ * SQLSTATE class 22 (data exception: a NUL byte, a value out of range) comes from input the checks
+ * let through; class 23 (integrity) from a concurrent change. Neither is a server fault.
+ */
+function statusOfDatabaseError(error: { code?: unknown }): number | undefined {
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (/^22[0-9A-Z]{3}$/.test(code)) return 400;
+  if (/^23[0-9A-Z]{3}$/.test(code)) return 409;
+  return undefined;
+}
+
 export const errorsPlugin = fp(
   async (app) => {
     app.setErrorHandler(async (error: FastifyError | FhirError, request, reply) => {
       if (error instanceof FhirError) {
         reply.headers(error.headers);
         return sendFhir(request, reply, error.status, operationOutcome(error.issues));
+      }
+      const dbStatus = statusOfDatabaseError(error);
+      if (dbStatus) {
+        request.log.warn({ err: error }, 'database refused a value');
+        const diagnostics = dbStatus === 409 ? 'The change conflicts with existing data' : 'A value is not acceptable to the database';
+        return sendFhir(request, reply, dbStatus, operationOutcome([{ code: CODE_BY_STATUS[dbStatus], diagnostics }]));
       }
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
       if (status >= 500) {

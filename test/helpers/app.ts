@@ -4,7 +4,7 @@
  */
 import type { Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import Client from 'fhir-kit-client';
+import { Client } from 'fhir-kit-client';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openTestDatabase, type TestDatabase } from './databases.js';
