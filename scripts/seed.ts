@@ -42,18 +42,24 @@ const PGLITE_LIMIT = 20_000;
 class UsageError extends Error {}
 
 function parseOptions() {
-  const { values } = parseArgs({
-    options: {
-      insurees: { type: 'string' },
-      seed: { type: 'string' },
-      reset: { type: 'boolean', default: false },
-      'database-url': { type: 'string' },
-      today: { type: 'string' },
-      'claims-per-year': { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    allowPositionals: false,
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        insurees: { type: 'string' },
+        seed: { type: 'string' },
+        reset: { type: 'boolean', default: false },
+        'database-url': { type: 'string' },
+        today: { type: 'string' },
+        'claims-per-year': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      allowPositionals: false,
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  const { values } = parsed;
   const int = (name: string, raw: string | undefined, fallback: number, min: number) => {
     if (raw === undefined) return fallback;
     const v = Number(raw.replace(/_/g, ''));
