@@ -1,0 +1,79 @@
+/** The results table and the ratios of this server to the ceiling. */
+import type { LoadResult } from './load.js';
+
+export interface Ratio {
+  name: string;
+  value: number | null;
+  target: number | null;
+  /** null when a side is missing or invalid. */
+  pass: boolean | null;
+}
+
+const DEFINITIONS: { name: string; ours: string; ceiling: string; target: number | null }[] = [
+  { name: 'ours read / ceiling read', ours: 'ours-read', ceiling: 'ceiling-read', target: 0.7 },
+  { name: 'ours search by identifier / ceiling search', ours: 'ours-search-id', ceiling: 'ceiling-search', target: 0.6 },
+  { name: 'ours search by name / ceiling search', ours: 'ours-search-name', ceiling: 'ceiling-search', target: null },
+];
+
+export function ratios(rows: LoadResult[]): Ratio[] {
+  const by = new Map(rows.map((r) => [r.name, r]));
+  return DEFINITIONS.flatMap((d) => {
+    const ours = by.get(d.ours);
+    const ceiling = by.get(d.ceiling);
+    if (!ours || !ceiling) return [];
+    const valid = ours.valid && ceiling.valid && ceiling.rps > 0;
+    const value = valid ? Math.round((ours.rps / ceiling.rps) * 100) / 100 : null;
+    return [{ name: d.name, value, target: d.target, pass: value === null || d.target === null ? null : value >= d.target }];
+  });
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  bare: 'bare Fastify route (HTTP ceiling)',
+  'ceiling-read': 'ceiling: Patient read by id',
+  'ours-read': 'ours: Patient read by id',
+  'ceiling-search': 'ceiling: Patient?identifier=',
+  'ours-search-id': 'ours: Patient?identifier=',
+  'ours-search-name': 'ours: Patient?name=<prefix>&_count=10',
+};
+
+function table(header: string[], rows: string[][], rightAligned: (i: number) => boolean): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (rightAligned(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const fmt = (n: number | undefined, digits = 2) => (n === undefined ? '-' : n.toFixed(digits));
+
+export function printReport(rows: LoadResult[], ratioRows: Ratio[]): void {
+  console.log('');
+  console.log(
+    table(
+      ['target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/req node', 'CPU ms/req pg', ''],
+      rows.map((r) => [
+        DESCRIPTIONS[r.name] ?? r.name,
+        r.rps.toLocaleString('en'),
+        String(r.p50),
+        String(r.p99),
+        String(r.non2xx + r.errors + r.timeouts),
+        fmt(r.serverCpuMsPerReq),
+        fmt(r.pgCpuMsPerReq),
+        r.valid ? '' : `INVALID (${Object.entries(r.statusCodes).filter(([c]) => !c.startsWith('2')).map(([c, n]) => `${n}×${c}`).join(', ') || 'errors'})`,
+      ]),
+      (i) => i > 0 && i < 7,
+    ),
+  );
+  console.log('');
+  console.log(
+    table(
+      ['ratio', 'value', 'target', ''],
+      ratioRows.map((r) => [
+        r.name,
+        r.value === null ? 'invalid' : r.value.toFixed(2),
+        r.target === null ? '-' : `≥ ${r.target.toFixed(2)}`,
+        r.pass === null ? '' : r.pass ? 'ok' : 'BELOW TARGET',
+      ]),
+      (i) => i === 1 || i === 2,
+    ),
+  );
+  console.log('');
+}

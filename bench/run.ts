@@ -1,0 +1,318 @@
+/**
+ * npm run bench -- [--insurees N] [--duration S] [--connections C] [--warmup S] [--rounds R]
+ *
+ * Side by side, on PostgreSQL with generated insurees: a bare Fastify route (HTTP ceiling), a
+ * hand-written Fastify + pg Patient read and search (the stack ceiling) and this server's Patient
+ * read and searches. Prints throughput, p50, p99, errors and the ratios to the ceiling, and writes
+ * bench/results/latest.json. See bench/README.md.
+ */
+import { parseArgs } from 'node:util';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { benchDbFromEnv, describeDb, prepare, sample, type BenchDb, type Samples } from './data.js';
+import { measure, type LoadResult, type LoadSpec } from './load.js';
+import { installCleanup, spawnChild, stopAll, type Child } from './procs.js';
+import { printReport, ratios, type Ratio } from './report.js';
+
+const USAGE = `Usage: npm run bench -- [options]
+  --insurees N      insurees in the bench database (default 100000; seeded when it holds fewer)
+  --duration S      seconds per measured run (default 10)
+  --warmup S        seconds of discarded warm-up before each run (default 3)
+  --connections C   concurrent connections (default 10)
+  --rounds R        repeat every run R times and report the median (default 1)
+  --samples N       random insurees the requests are drawn from (default 2000)
+  --only LIST       comma list of runs: bare,ceiling-read,ours-read,ceiling-search,ours-search-id,ours-search-name
+  --cpu-prof        write a V8 CPU profile of this server to bench/results/profiles/
+Environment: BENCH_DB_NAME (default openimis_fhir_bench), DB_HOST, DB_PORT, DB_USER, DB_PASSWORD.`;
+
+const BASE = '/api/api_fhir_r4';
+const SECRET_KEY = 'bench-only-secret-key-0123456789abcdef';
+const START_TIMEOUT_MS = 60_000;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      insurees: { type: 'string', default: '100000' },
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '1' },
+      samples: { type: 'string', default: '2000' },
+      only: { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+  });
+  const int = (name: keyof typeof values, min: number, max: number) => {
+    const n = Number(String(values[name]).replace(/_/g, ''));
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+  const opts = {
+    help: values.help,
+    insurees: int('insurees', 100, 50_000_000),
+    durationS: int('duration', 1, 600),
+    warmupS: int('warmup', 0, 60),
+    connections: int('connections', 1, 1000),
+    rounds: int('rounds', 1, 10),
+    samples: int('samples', 10, 100_000),
+    only: values.only ? new Set(values.only.split(',').map((s) => s.trim())) : undefined,
+    cpuProf: values['cpu-prof'],
+  };
+  for (const name of opts.only ?? []) {
+    if (!RUN_NAMES.includes(name)) throw new UsageError(`--only: unknown run "${name}"; known: ${RUN_NAMES.join(', ')}`);
+  }
+  return opts;
+}
+
+class UsageError extends Error {}
+
+const RUN_NAMES = ['bare', 'ceiling-read', 'ours-read', 'ceiling-search', 'ours-search-id', 'ours-search-name'];
+
+const log = (s: string) => console.log(`[bench] ${s}`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+interface Target {
+  child: Child;
+  url: string;
+}
+
+const isReady = (m: unknown): m is { ready: true; port: number } =>
+  typeof m === 'object' && m !== null && (m as { ready?: unknown }).ready === true;
+
+function dbEnv(db: BenchDb): Record<string, string> {
+  return { DB_HOST: db.host, DB_PORT: String(db.port), DB_USER: db.user, DB_PASSWORD: db.password, DB_NAME: db.name, DB_POOL_MAX: '10' };
+}
+
+/** Targets A and B report their port over IPC once listening. */
+async function startOwnTarget(name: string, file: string, db: BenchDb): Promise<Target> {
+  const child = spawnChild({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', file],
+    env: { ...dbEnv(db), PORT: '0', NODE_ENV: 'production' },
+    ipc: true,
+  });
+  const { port } = await child.waitMessage(isReady, START_TIMEOUT_MS);
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+/** Target C: src/server.ts with its own configuration variables; ready when /ready answers. */
+async function startOurs(db: BenchDb, cpuProf: boolean): Promise<Target> {
+  const port = await freePort();
+  const profDir = 'bench/results/profiles';
+  if (cpuProf) mkdirSync(profDir, { recursive: true });
+  const child = spawnChild({
+    name: 'ours',
+    command: process.execPath,
+    args: [...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '--import', 'tsx', 'bench/targets/ours.ts'],
+    env: {
+      ...dbEnv(db),
+      DB_ENGINE: 'postgresql',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      MODE: 'DEV',
+      LOG_LEVEL: 'warn',
+      SECRET_KEY,
+      NODE_ENV: 'production',
+    },
+    ipc: true,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let exited = false;
+  child.proc.once('exit', () => (exited = true));
+  for (;;) {
+    if (exited) throw new Error(`this server exited before it was ready\n${child.tail()}`);
+    try {
+      const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return { child, url };
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`this server was not ready within ${START_TIMEOUT_MS / 1000} s\n${child.tail()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function login(url: string): Promise<string> {
+  const res = await fetch(`${url}${BASE}/login/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'Admin', password: 'admin123' }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await res.json()) as { token?: string };
+  if (!res.ok || !body.token) throw new Error(`login as Admin / admin123 failed (${res.status}): ${JSON.stringify(body).slice(0, 300)}`);
+  return body.token;
+}
+
+interface RunDef {
+  name: string;
+  target: Target;
+  path: () => string;
+  headers?: Record<string, string>;
+  /** Checks one response before the load: a wrong answer fast is no result. */
+  check: (body: { resourceType?: string; id?: string; entry?: { resource?: { id?: string } }[] }) => string | undefined;
+}
+
+const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
+
+function defineRuns(t: { bare: Target; ceiling: Target; ours: Target }, s: Samples, token: string): RunDef[] {
+  const auth = { authorization: `Bearer ${token}` };
+  const patient = (b: { resourceType?: string }) => (b.resourceType === 'Patient' ? undefined : `expected a Patient, got ${b.resourceType}`);
+  const bundle = (b: { resourceType?: string; entry?: unknown[] }) =>
+    b.resourceType !== 'Bundle' ? `expected a Bundle, got ${b.resourceType}` : (b.entry?.length ?? 0) === 0 ? 'empty searchset' : undefined;
+  return [
+    { name: 'bare', target: t.bare, path: () => '/ping', check: () => undefined },
+    { name: 'ceiling-read', target: t.ceiling, path: () => `/Patient/${pick(s.uuids)}`, check: patient },
+    { name: 'ours-read', target: t.ours, path: () => `${BASE}/Patient/${pick(s.uuids)}`, headers: auth, check: patient },
+    { name: 'ceiling-search', target: t.ceiling, path: () => `/Patient?identifier=${encodeURIComponent(pick(s.chfids))}`, check: bundle },
+    { name: 'ours-search-id', target: t.ours, path: () => `${BASE}/Patient?identifier=${encodeURIComponent(pick(s.chfids))}`, headers: auth, check: bundle },
+    { name: 'ours-search-name', target: t.ours, path: () => `${BASE}/Patient?name=${encodeURIComponent(pick(s.namePrefixes))}&_count=10`, headers: auth, check: bundle },
+  ];
+}
+
+async function smokeTest(run: RunDef): Promise<void> {
+  const path = run.path();
+  const res = await fetch(`${run.target.url}${path}`, { headers: run.headers, signal: AbortSignal.timeout(10_000) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${run.name}: GET ${path} answered ${res.status}: ${text.slice(0, 400)}`);
+  const problem = run.check(JSON.parse(text));
+  if (problem) throw new Error(`${run.name}: GET ${path}: ${problem}`);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** The median round by throughput stands for the run; errors of every round count. */
+function combine(rounds: LoadResult[]): LoadResult {
+  if (rounds.length === 1) return rounds[0];
+  const m = median(rounds.map((r) => r.rps));
+  const chosen = rounds.reduce((best, r) => (Math.abs(r.rps - m) < Math.abs(best.rps - m) ? r : best));
+  const sum = (f: (r: LoadResult) => number) => rounds.reduce((a, r) => a + f(r), 0);
+  return {
+    ...chosen,
+    rps: Math.round(m),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    valid: rounds.every((r) => r.valid),
+  };
+}
+
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim() ? '+dirty-src' : '';
+    return head + dirty;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<number> {
+  const opts = options();
+  if (opts.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  installCleanup();
+  const started = Date.now();
+  const db = benchDbFromEnv();
+  const state = await prepare(db, opts.insurees, log);
+  const samples = await sample(db, opts.samples);
+  log(`${samples.uuids.length} random current insurees sampled from ${describeDb(db)}`);
+
+  log('starting the targets');
+  const [bare, ceiling, ours] = await Promise.all([
+    startOwnTarget('bare', 'bench/targets/bare.ts', db),
+    startOwnTarget('ceiling', 'bench/targets/ceiling.ts', db),
+    startOurs(db, opts.cpuProf),
+  ]);
+  const token = await login(ours.url);
+  const runs = defineRuns({ bare, ceiling, ours }, samples, token).filter((r) => !opts.only || opts.only.has(r.name));
+  for (const run of runs) await smokeTest(run);
+  log(`targets ready: bare ${bare.url}, ceiling ${ceiling.url}, ours ${ours.url}; ${runs.length} runs × ${opts.rounds} round(s) × (${opts.warmupS} + ${opts.durationS}) s, ${opts.connections} connections`);
+
+  const results = new Map<string, LoadResult[]>();
+  for (let round = 1; round <= opts.rounds; round++) {
+    for (const run of runs) {
+      const spec: LoadSpec = {
+        name: run.name,
+        url: run.target.url,
+        path: run.path,
+        headers: run.headers,
+        connections: opts.connections,
+        durationS: opts.durationS,
+        warmupS: opts.warmupS,
+        pid: run.target.child.pid,
+      };
+      const r = await measure(spec);
+      log(`${opts.rounds > 1 ? `round ${round} ` : ''}${run.name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${r.valid ? '' : ` — INVALID (${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`}`);
+      results.set(run.name, [...(results.get(run.name) ?? []), r]);
+    }
+  }
+  await stopAll();
+
+  const rows = runs.map((run) => combine(results.get(run.name)!));
+  const ratioRows: Ratio[] = ratios(rows);
+  printReport(rows, ratioRows);
+
+  const out = {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    database: { ...describeDbParts(db), currentInsurees: state.currentInsurees },
+    options: { insurees: opts.insurees, durationS: opts.durationS, warmupS: opts.warmupS, connections: opts.connections, rounds: opts.rounds, samples: opts.samples },
+    results: rows,
+    rounds: Object.fromEntries(results),
+    ratios: ratioRows,
+    wallSeconds: Math.round((Date.now() - started) / 1000),
+  };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/latest.json', `${JSON.stringify(out, null, 2)}\n`);
+  log('results written to bench/results/latest.json');
+  return rows.every((r) => r.valid) ? 0 : 2;
+}
+
+function describeDbParts(db: BenchDb) {
+  return { host: db.host, port: db.port, name: db.name };
+}
+
+// Nothing may run unbounded: the whole benchmark has a ceiling in time too.
+const GLOBAL_TIMEOUT_MS = 4 * 3600_000;
+const globalTimer = setTimeout(() => {
+  console.error(`[bench] gave up after ${GLOBAL_TIMEOUT_MS / 3600_000} h`);
+  stopAll().finally(() => process.exit(1));
+}, GLOBAL_TIMEOUT_MS);
+globalTimer.unref();
+
+main().then(
+  async (code) => {
+    await stopAll();
+    process.exit(code);
+  },
+  async (err) => {
+    console.error(err instanceof UsageError ? `${err.message}\n\n${USAGE}` : `[bench] failed: ${err instanceof Error ? err.message : String(err)}`);
+    await stopAll();
+    process.exit(1);
+  },
+);
