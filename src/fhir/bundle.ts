@@ -3,21 +3,22 @@ import type { Bundle, BundleEntry, BundleLink, FhirResource } from 'fhir/r4.js';
 
 export function searchset(
   resources: FhirResource[],
-  opts: { baseUrl: string; links: BundleLink[]; total?: number },
+  opts: { baseUrl: string; links: BundleLink[]; total?: number; included?: FhirResource[] },
 ): Bundle {
   return {
     resourceType: 'Bundle',
     type: 'searchset',
     ...(opts.total !== undefined ? { total: opts.total } : {}),
     link: opts.links,
-    entry: resources.map(
-      (resource): BundleEntry => ({
-        fullUrl: `${opts.baseUrl}/${resource.resourceType}/${resource.id}`,
-        resource,
-        search: { mode: 'match' },
-      }),
-    ),
+    entry: [
+      ...resources.map((resource) => entry(resource, opts.baseUrl, 'match')),
+      ...(opts.included ?? []).map((resource) => entry(resource, opts.baseUrl, 'include')),
+    ],
   };
+}
+
+function entry(resource: FhirResource, baseUrl: string, mode: 'match' | 'include'): BundleEntry {
+  return { fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`, resource, search: { mode } };
 }
 
 export interface HistoryItem {

@@ -45,6 +45,7 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
       db: app.db,
       dialect,
       caller: request.caller,
+      resolve: (type) => registry.get(type),
       baseUrl: `${origin}${opts.basePath}`,
       currency: opts.currency,
       now: () => new Date(),

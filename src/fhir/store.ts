@@ -4,16 +4,19 @@
  */
 import type { Knex } from 'knex';
 import type { AnyResourceDefinition, RequestContext, Row, VersionedTable } from './types.js';
-import type { SearchRequest } from './search/parse.js';
-import { applySearch } from './search/sql.js';
-import { encodeCursor, type Cursor } from './search/paging.js';
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: string) => UUID_RE.test(id);
+import { isUuid } from './ids.js';
+export { isUuid };
 
 const col = (table: VersionedTable, column: keyof Omit<VersionedTable, 'name'>) => `t.${table[column]}`;
 
 export type RowState = 'current' | 'deleted';
+
+/** Row-level security on a select of the resource's table. */
+function scoped(def: AnyResourceDefinition, ctx: RequestContext, qb: Knex.QueryBuilder): Knex.QueryBuilder {
+  if (def.scope) def.scope(qb, ctx);
+  return qb;
+}
 
 export interface Version {
   versionId: string;
@@ -39,7 +42,7 @@ export async function findEntity(
   db: Knex = ctx.db,
 ): Promise<Row | undefined> {
   const t = def.table;
-  const query = def.select(db).first();
+  const query = scoped(def, ctx, def.select(db)).first();
   if (isUuid(id)) {
     // History copies carry UUIDs of their own; only the entity row answers to the entity's UUID.
     query
@@ -60,64 +63,11 @@ export async function findEntity(
 export async function findVersions(def: AnyResourceDefinition, ctx: RequestContext, entity: Row): Promise<Row[]> {
   const t = def.table;
   const pk = entity[t.pk];
-  const rows: Row[] = await def
-    .select(ctx.db)
+  const rows: Row[] = await scoped(def, ctx, def.select(ctx.db))
     .where((q) =>
       q.where(col(t, 'pk'), Number(pk)).orWhere((h) => h.where(col(t, 'legacyId'), Number(pk)).whereNot(col(t, 'pk'), Number(pk))),
     )
     .orderBy(col(t, 'validityFrom'), 'desc')
     .orderBy(col(t, 'pk'), 'desc');
   return rows.map((row) => ({ ...row, [t.pk]: pk, [t.uuid]: entity[t.uuid] }));
-}
-
-export interface SearchPage {
-  rows: Row[];
-  total?: number;
-  next?: string;
-  previous?: string;
-}
-
-export async function searchRows(def: AnyResourceDefinition, ctx: RequestContext, request: SearchRequest): Promise<SearchPage> {
-  const t = def.table;
-  const pk = col(t, 'pk');
-  const filtered = (qb: Knex.QueryBuilder) =>
-    applySearch(qb.whereNull(col(t, 'validityTo')), request.params, ctx.db, ctx.dialect);
-
-  const wantTotal = request.total !== 'none' || request.count === 0;
-  const countQuery = () =>
-    filtered(ctx.db(`${t.name} as t`))
-      .count({ n: '*' })
-      .first()
-      .then((r) => Number((r as { n: unknown } | undefined)?.n ?? 0));
-
-  if (request.count === 0) return { rows: [], total: await countQuery() };
-
-  const cursor = request.cursor;
-  const query = filtered(def.select(ctx.db)).limit(request.count + 1);
-  if (cursor) {
-    const key = Number(cursor.key[0]);
-    if (cursor.direction === 'next') query.where(pk, '>', key).orderBy(pk, 'asc');
-    else query.where(pk, '<', key).orderBy(pk, 'desc');
-  } else {
-    query.orderBy(pk, 'asc');
-    if (request.offset) query.offset(request.offset);
-  }
-  const [fetched, total] = await Promise.all([query, wantTotal ? countQuery() : undefined]);
-
-  const hasMore = fetched.length > request.count;
-  const rows = fetched.slice(0, request.count);
-  if (cursor?.direction === 'previous') rows.reverse();
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  const keyOf = (row: Row): Cursor['key'] => [Number(row[t.pk])];
-
-  const page: SearchPage = { rows, total };
-  const forward = cursor?.direction !== 'previous';
-  if (last && (forward ? hasMore : true)) page.next = encodeCursor({ direction: 'next', key: keyOf(last) });
-  if (first && (cursor ? (forward ? true : hasMore) : request.offset > 0)) {
-    page.previous = encodeCursor({ direction: 'previous', key: keyOf(first) });
-  }
-  // The first page, when it holds everything, tells the total for free.
-  if (page.total === undefined && !cursor && !request.offset && !hasMore) page.total = rows.length;
-  return page;
 }

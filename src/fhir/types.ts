@@ -43,6 +43,8 @@ export interface RequestContext {
   db: Knex;
   dialect: Dialect;
   caller: Caller;
+  /** The definition of another registered resource type (for references, includes, chains). */
+  resolve(type: string): AnyResourceDefinition | undefined;
   /** Absolute base URL of the FHIR API the request came in on, e.g. http://host/api/api_fhir_r4 */
   baseUrl: string;
   currency: string;
@@ -82,7 +84,13 @@ export type SearchParamDecl = ParamBase &
     | { type: 'token'; tokens: TokenColumn[] }
     | { type: 'date'; column: string; precision: 'day' | 'instant' }
     | { type: 'number'; column: string }
-    | { type: 'reference'; column: string; target: string; targetTable: VersionedTable }
+    | {
+        type: 'reference';
+        /** Column of the main table holding the target's key. */
+        column: string;
+        /** Resource type referenced; its definition is looked up in the registry. */
+        target: string;
+      }
   );
 
 export type SearchParamType = SearchParamDecl['type'];
@@ -99,9 +107,15 @@ export interface ResourceDefinition<R extends Resource = Resource> {
   toFhir(row: Row, ctx: RequestContext): R;
   searchParams: SearchParamDecl[];
   rights: Rights;
-  /** Writes; absent for read-only resources. Both run inside the request's transaction. */
+  /**
+   * Row-level security: narrows any query on the main table (aliased `t`) to the rows the caller
+   * may see. Applied to every select the engine makes: search, read, history, includes, counts.
+   */
+  scope?(qb: Knex.QueryBuilder, ctx: RequestContext): void;
+  /** Writes; absent where openIMIS does not allow the change. All run inside the request's transaction. */
   create?(resource: R, ctx: WriteContext): Promise<number>;
   update?(resource: R, current: Row, ctx: WriteContext): Promise<void>;
+  delete?(current: Row, ctx: WriteContext): Promise<void>;
 }
 
 export type AnyResourceDefinition = ResourceDefinition<any>;

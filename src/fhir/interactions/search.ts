@@ -1,28 +1,31 @@
 /** search-type (http://hl7.org/fhir/R4/http.html#search), GET and POST _search alike. */
-import type { BundleLink } from 'fhir/r4.js';
+import type { BundleLink, FhirResource } from 'fhir/r4.js';
 import { parseSearch, type Query, type SearchRequest } from '../search/parse.js';
-import { searchRows } from '../store.js';
+import { includeRows, searchRows } from '../search/execute.js';
 import { searchset } from '../bundle.js';
+import { subset } from '../subset.js';
 import { toResource } from './common.js';
 import type { Handler } from './types.js';
-import { implicitParams } from '../search/implicit.js';
 
 export const search: Handler = async (req, ctx) => {
   const { def } = req;
   const strict = /handling\s*=\s*strict/i.test(req.headers.prefer ?? '');
-  const request = parseSearch(req.query, [...implicitParams(def.table), ...def.searchParams], strict);
+  const request = parseSearch(req.query, def, ctx.resolve, strict);
   const page = await searchRows(def, ctx, request);
-  const resources = page.rows.map((row) => toResource(def, row, ctx).resource);
+  const included = await includeRows(ctx, { def, rows: page.rows }, request.includes);
+  const shape = (resource: FhirResource) => subset(resource, request.summary, request.elements);
+  const matches = page.rows.map((row) => shape(toResource(def, row, ctx).resource));
+  const extras = included.map(({ def: d, row }) => shape(toResource(d, row, ctx).resource));
 
   const typeUrl = `${ctx.baseUrl}/${def.type}`;
   const link = (relation: string, cursor?: string): BundleLink => ({
     relation,
-    url: `${typeUrl}?${selfQuery(req.query, request, cursor)}`,
+    url: `${typeUrl}?${linkQuery(req.query, request, cursor)}`,
   });
   const links = [link('self', req.query._cursor as string | undefined), link('first')];
   if (page.previous) links.push(link('previous', page.previous));
   if (page.next) links.push(link('next', page.next));
-  return { status: 200, body: searchset(resources, { baseUrl: ctx.baseUrl, links, total: page.total }) };
+  return { status: 200, body: searchset(matches, { baseUrl: ctx.baseUrl, links, total: page.total, included: extras }) };
 };
 
 /**
@@ -30,11 +33,11 @@ export const search: Handler = async (req, ctx) => {
  * specification asks), the page size, and the cursor of the page. Links work as plain GETs, also
  * after a POST _search.
  */
-function selfQuery(query: Query, request: SearchRequest, cursor?: string): string {
-  const understood = new Set(request.unknown);
+function linkQuery(query: Query, request: SearchRequest, cursor?: string): string {
+  const dropped = new Set([...request.unknown, '_cursor', '_offset', 'page-offset']);
   const out = new URLSearchParams();
   for (const [name, raw] of Object.entries(query)) {
-    if (raw === undefined || understood.has(name) || name === '_cursor' || name === '_offset' || name === 'page-offset') continue;
+    if (raw === undefined || dropped.has(name)) continue;
     for (const value of Array.isArray(raw) ? raw : [raw]) out.append(name, value);
   }
   if (!out.has('_count')) out.set('_count', String(request.count));

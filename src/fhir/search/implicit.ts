@@ -9,6 +9,7 @@ export function implicitParams(table: VersionedTable): SearchParamDecl[] {
       description: 'Logical id of the resource',
       definition: 'http://hl7.org/fhir/SearchParameter/Resource-id',
       tokens: [{ column: `t.${table.uuid}`, lowerCase: true }],
+      sortColumn: `t.${table.uuid}`,
     },
     {
       code: '_lastUpdated',
@@ -17,6 +18,7 @@ export function implicitParams(table: VersionedTable): SearchParamDecl[] {
       definition: 'http://hl7.org/fhir/SearchParameter/Resource-lastUpdated',
       column: `t.${table.validityFrom}`,
       precision: 'instant',
+      sortColumn: `t.${table.validityFrom}`,
     },
   ];
 }

@@ -1,31 +1,56 @@
 /**
- * Parses a FHIR search query (http://hl7.org/fhir/R4/search.html) into a SearchRequest against the
- * parameters a resource declares. Repeated parameters AND together; comma-separated values OR.
+ * Parses a FHIR search query (http://hl7.org/fhir/R4/search.html) against the parameters the
+ * resources declare. Repeated parameters AND together; comma-separated values OR. Chains
+ * (`patient.name=x`, `patient:identifier=x`), reverse chains (`_has:Claim:patient:status=x`),
+ * `_include` / `_revinclude` and `_sort` are resolved here, so the SQL layer only builds queries.
  */
-import type { SearchParamDecl } from '../types.js';
+import type { AnyResourceDefinition, SearchParamDecl } from '../types.js';
 import { badRequest } from '../outcome.js';
 import { decodeCursor, type Cursor } from './paging.js';
+import { implicitParams } from './implicit.js';
 
 export type Query = Record<string, string | string[] | undefined>;
+export type Resolve = (type: string) => AnyResourceDefinition | undefined;
+type ReferenceDecl = Extract<SearchParamDecl, { type: 'reference' }>;
 
-export interface ParsedParam {
-  decl: SearchParamDecl;
-  modifier?: string;
-  values: string[];
+export type ParsedParam =
+  | { kind: 'simple'; decl: SearchParamDecl; modifier?: string; values: string[] }
+  /** Rows whose reference points at a target row matching `inner`. */
+  | { kind: 'chain'; decl: ReferenceDecl; target: AnyResourceDefinition; inner: ParsedParam }
+  /** Rows referenced by a `source` row (through `decl`) that matches `inner`. */
+  | { kind: 'has'; source: AnyResourceDefinition; decl: ReferenceDecl; inner: ParsedParam };
+
+export interface IncludeSpec {
+  reverse: boolean;
+  /** The resource type holding the reference. */
+  source: AnyResourceDefinition;
+  decl: ReferenceDecl;
+  iterate: boolean;
+}
+
+export interface SortSpec {
+  code: string;
+  column: string;
+  descending: boolean;
 }
 
 export interface SearchRequest {
   params: ParsedParam[];
+  includes: IncludeSpec[];
+  sort: SortSpec[];
   count: number;
   offset: number;
   cursor?: Cursor;
   total: 'none' | 'estimate' | 'accurate';
+  summary?: 'true' | 'text' | 'data' | 'count' | 'false';
+  elements?: string[];
   /** Names that were not understood (ignored unless handling=strict). */
   unknown: string[];
 }
 
 export const DEFAULT_COUNT = 20;
 export const MAX_COUNT = 1000;
+const MAX_CHAIN_SUBQUERIES = 8;
 
 const MODIFIERS: Record<SearchParamDecl['type'], string[]> = {
   string: ['exact', 'contains', 'missing'],
@@ -36,45 +61,124 @@ const MODIFIERS: Record<SearchParamDecl['type'], string[]> = {
 };
 
 /** Result parameters handled by the engine itself, and legacy openIMIS paging names. */
-const CONTROL = new Set(['_count', '_total', '_cursor', '_offset', 'page-offset', '_format', '_pretty']);
+const CONTROL = new Set(['_count', '_total', '_cursor', '_offset', 'page-offset', '_format', '_pretty', '_sort', '_summary', '_elements']);
 
-export function parseSearch(query: Query, declared: SearchParamDecl[], strict: boolean): SearchRequest {
-  const byCode = new Map(declared.map((d) => [d.code, d]));
-  const request: SearchRequest = { params: [], count: DEFAULT_COUNT, offset: 0, total: 'none', unknown: [] };
+export const paramsOf = (def: AnyResourceDefinition): SearchParamDecl[] => [...implicitParams(def.table), ...def.searchParams];
+
+function findParam(def: AnyResourceDefinition, code: string): SearchParamDecl | undefined {
+  return paramsOf(def).find((p) => p.code === code);
+}
+
+export function parseSearch(query: Query, def: AnyResourceDefinition, resolve: Resolve, strict: boolean): SearchRequest {
+  const request: SearchRequest = { params: [], includes: [], sort: [], count: DEFAULT_COUNT, offset: 0, total: 'none', unknown: [] };
+  const refuse = (name: string, why: string) => {
+    if (strict) throw badRequest(why);
+    request.unknown.push(name);
+  };
+  let subqueries = 0;
 
   for (const [name, raw] of Object.entries(query)) {
     if (raw === undefined) continue;
     const occurrences = Array.isArray(raw) ? raw : [raw];
     if (CONTROL.has(name)) {
-      applyControl(request, name, occurrences[occurrences.length - 1]);
+      applyControl(request, name, occurrences[occurrences.length - 1], def);
       continue;
     }
-    const [code, modifier] = splitModifier(name);
-    const decl = byCode.get(code);
-    if (!decl || (modifier !== undefined && !MODIFIERS[decl.type].includes(modifier))) {
-      if (strict) {
-        throw badRequest(
-          decl ? `Modifier :${modifier} is not supported on ${code}` : `Unknown search parameter "${name}"`,
-        );
+    if (name === '_include' || name === '_revinclude' || name.startsWith('_include:') || name.startsWith('_revinclude:')) {
+      for (const value of occurrences) {
+        const spec = parseInclude(name, value, def, resolve);
+        if (spec) request.includes.push(spec);
+        else refuse(name, `${name}=${value} names no reference search parameter`);
       }
-      request.unknown.push(name);
       continue;
     }
     for (const occurrence of occurrences) {
-      const values = splitValues(occurrence);
-      if (values.length === 0 || values.some((v) => v === '')) {
-        throw badRequest(`Search parameter ${name} has an empty value`);
+      const parsed = parseParam(name, occurrence, def, resolve);
+      if (typeof parsed === 'string') {
+        refuse(name, parsed);
+        break;
       }
-      if (modifier === 'missing' && !values.every((v) => v === 'true' || v === 'false')) {
-        throw badRequest(`${name} takes true or false`);
+      if (parsed.kind !== 'simple' && ++subqueries > MAX_CHAIN_SUBQUERIES) {
+        throw badRequest(`At most ${MAX_CHAIN_SUBQUERIES} chained or _has parameters per search`);
       }
-      request.params.push({ decl, modifier, values });
+      request.params.push(parsed);
     }
   }
   return request;
 }
 
-function applyControl(request: SearchRequest, name: string, value: string) {
+/** Returns the parsed parameter, or a message saying why the name is not understood. */
+function parseParam(name: string, value: string, def: AnyResourceDefinition, resolve: Resolve): ParsedParam | string {
+  if (name.startsWith('_has:')) return parseHas(name, value, def, resolve);
+  const dot = name.indexOf('.');
+  if (dot > 0) {
+    const [head, typeModifier] = splitModifier(name.slice(0, dot));
+    const decl = findParam(def, head);
+    if (decl?.type !== 'reference') return `Unknown chained search parameter "${name}"`;
+    if (typeModifier !== undefined && typeModifier !== decl.target) return `${head} does not reference ${typeModifier}`;
+    const target = resolve(decl.target);
+    if (!target) return `${decl.target} is not served here`;
+    const inner = parseParam(name.slice(dot + 1), value, target, resolve);
+    if (typeof inner === 'string') return inner;
+    if (inner.kind !== 'simple') return 'Chains are supported one level deep';
+    return { kind: 'chain', decl, target, inner };
+  }
+  const [code, modifier] = splitModifier(name);
+  const decl = findParam(def, code);
+  if (!decl) return `Unknown search parameter "${name}"`;
+  if (decl.type === 'reference' && modifier !== undefined && modifier !== 'missing') {
+    // patient:identifier=x is a chain on the target's identifier; patient:Patient=x names the type.
+    const target = resolve(decl.target);
+    if (!target) return `${decl.target} is not served here`;
+    if (modifier === 'identifier') {
+      const identifierDecl = findParam(target, 'identifier');
+      if (!identifierDecl) return `${decl.target} has no identifier`;
+      return { kind: 'chain', decl, target, inner: simple(identifierDecl, undefined, value, name) };
+    }
+    if (modifier !== decl.target) return `Modifier :${modifier} is not supported on ${code}`;
+    return simple(decl, undefined, value, name);
+  }
+  if (modifier !== undefined && !MODIFIERS[decl.type].includes(modifier)) return `Modifier :${modifier} is not supported on ${code}`;
+  return simple(decl, modifier, value, name);
+}
+
+function simple(decl: SearchParamDecl, modifier: string | undefined, value: string, name: string): ParsedParam {
+  const values = splitValues(value);
+  if (values.length === 0 || values.some((v) => v === '')) throw badRequest(`Search parameter ${name} has an empty value`);
+  if (modifier === 'missing' && !values.every((v) => v === 'true' || v === 'false')) throw badRequest(`${name} takes true or false`);
+  return { kind: 'simple', decl, modifier, values };
+}
+
+/** _has:Claim:patient:status=x — Claims whose `patient` points here and whose status is x. */
+function parseHas(name: string, value: string, def: AnyResourceDefinition, resolve: Resolve): ParsedParam | string {
+  const [, type, refCode, ...rest] = name.split(':');
+  const source = type ? resolve(type) : undefined;
+  if (!source) return `_has: ${type} is not served here`;
+  const decl = findParam(source, refCode ?? '');
+  if (decl?.type !== 'reference' || decl.target !== def.type) return `_has: ${type}.${refCode} does not reference ${def.type}`;
+  if (rest.length === 0) return '_has needs a search parameter of the referring resource';
+  const inner = parseParam(rest.join(':'), value, source, resolve);
+  if (typeof inner === 'string') return inner;
+  if (inner.kind !== 'simple') return '_has is supported one level deep';
+  return { kind: 'has', source, decl, inner };
+}
+
+/** _include=Claim:patient[:Patient], _revinclude=Claim:patient, with :iterate. */
+function parseInclude(name: string, value: string, def: AnyResourceDefinition, resolve: Resolve): IncludeSpec | undefined {
+  const reverse = name.startsWith('_revinclude');
+  const iterate = name.endsWith(':iterate') || name.endsWith(':recurse');
+  const [type, code, targetType] = value.split(':');
+  const source = resolve(type);
+  const decl = source ? findParam(source, code ?? '') : undefined;
+  if (!source || decl?.type !== 'reference') return undefined;
+  if (targetType && targetType !== decl.target) return undefined;
+  if (!iterate && !reverse && source.type !== def.type) return undefined;
+  if (!iterate && reverse && decl.target !== def.type) return undefined;
+  if (!resolve(decl.target)) return undefined;
+  return { reverse, source, decl, iterate };
+}
+
+function applyControl(request: SearchRequest, name: string, value: string, def: AnyResourceDefinition) {
   switch (name) {
     case '_count': {
       const count = Number(value);
@@ -83,9 +187,7 @@ function applyControl(request: SearchRequest, name: string, value: string) {
       return;
     }
     case '_total':
-      if (value !== 'none' && value !== 'estimate' && value !== 'accurate') {
-        throw badRequest('_total must be none, estimate or accurate');
-      }
+      if (value !== 'none' && value !== 'estimate' && value !== 'accurate') throw badRequest('_total must be none, estimate or accurate');
       request.total = value;
       return;
     case '_cursor':
@@ -99,6 +201,23 @@ function applyControl(request: SearchRequest, name: string, value: string) {
       request.offset = name === 'page-offset' ? Math.max(n - 1, 0) * request.count : n;
       return;
     }
+    case '_sort':
+      request.sort = value.split(',').filter(Boolean).map((item) => {
+        const descending = item.startsWith('-');
+        const code = descending ? item.slice(1) : item;
+        const decl = findParam(def, code);
+        if (!decl?.sortColumn) throw badRequest(`_sort: ${code} is not a sortable search parameter of ${def.type}`);
+        return { code, column: decl.sortColumn, descending };
+      });
+      return;
+    case '_summary':
+      if (!['true', 'text', 'data', 'count', 'false'].includes(value)) throw badRequest('_summary must be true, text, data, count or false');
+      request.summary = value as SearchRequest['summary'];
+      if (value === 'count') request.count = 0;
+      return;
+    case '_elements':
+      request.elements = value.split(',').map((e) => e.trim()).filter(Boolean);
+      return;
   }
 }
 

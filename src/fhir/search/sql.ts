@@ -5,24 +5,51 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../../db/dialect/index.js';
 import { escapeLike } from '../../db/dialect/index.js';
-import type { SearchParamDecl, TokenColumn } from '../types.js';
+import type { AnyResourceDefinition, RequestContext, SearchParamDecl, TokenColumn } from '../types.js';
 import { badRequest } from '../outcome.js';
 import { splitToken, type ParsedParam } from './parse.js';
 import { parseDateValue, dayOf, splitPrefix, type DateRange } from './dates.js';
+import { isUuid } from '../ids.js';
 
 type Where = Knex.QueryBuilder;
+type Simple = Extract<ParsedParam, { kind: 'simple' }>;
+export type SqlContext = Pick<RequestContext, 'db' | 'dialect' | 'resolve'> & Partial<RequestContext>;
 
-export function applySearch(qb: Where, params: ParsedParam[], db: Knex, dialect: Dialect): Where {
-  for (const param of params) {
-    qb.where((w) => {
-      if (param.modifier === 'missing') return missing(w, param.decl, param.values[0] === 'true');
-      for (const value of param.values) w.orWhere((one) => matchOne(one, param, value, db, dialect));
-    });
-  }
+/** Current rows of a resource's table, aliased `t`, narrowed to what the caller may see. */
+export function currentRows(def: AnyResourceDefinition, ctx: SqlContext, qb: Where = ctx.db(`${def.table.name} as t`)): Where {
+  qb.whereNull(`t.${def.table.validityTo}`);
+  if (def.scope && ctx.caller) def.scope(qb, ctx as RequestContext);
   return qb;
 }
 
-function matchOne(w: Where, param: ParsedParam, value: string, db: Knex, dialect: Dialect) {
+export function applySearch(qb: Where, params: ParsedParam[], ctx: SqlContext): Where {
+  for (const param of params) qb.where((w) => applyOne(w, param, ctx));
+  return qb;
+}
+
+function applyOne(w: Where, param: ParsedParam, ctx: SqlContext) {
+  switch (param.kind) {
+    case 'simple':
+      if (param.modifier === 'missing') return missing(w, param.decl, param.values[0] === 'true');
+      for (const value of param.values) w.orWhere((one) => matchOne(one, param, value, ctx));
+      return;
+    case 'chain': {
+      // The subquery aliases its table `t` too: inside it, `t` is the target.
+      const target = param.target;
+      const sub = currentRows(target, ctx).select(`t.${target.table.pk}`);
+      return w.whereIn(param.decl.column, applySearch(sub, [param.inner], ctx));
+    }
+    case 'has': {
+      const sub = currentRows(param.source, ctx).select(param.decl.column);
+      const main = param.decl.target;
+      const mainDef = ctx.resolve(main)!;
+      return w.whereIn(`t.${mainDef.table.pk}`, applySearch(sub, [param.inner], ctx));
+    }
+  }
+}
+
+function matchOne(w: Where, param: Simple, value: string, ctx: SqlContext) {
+  const { db, dialect } = ctx;
   const decl = param.decl;
   switch (decl.type) {
     case 'string':
@@ -36,7 +63,7 @@ function matchOne(w: Where, param: ParsedParam, value: string, db: Knex, dialect
     case 'number':
       return numberMatch(w, decl.column, value, decl.code);
     case 'reference':
-      return referenceMatch(w, decl, value, db);
+      return referenceMatch(w, decl, value, ctx);
   }
 }
 
@@ -145,12 +172,17 @@ function numberMatch(w: Where, column: string, raw: string, code: string) {
   }
 }
 
-function referenceMatch(w: Where, decl: Extract<SearchParamDecl, { type: 'reference' }>, value: string, db: Knex) {
+function referenceMatch(w: Where, decl: Extract<SearchParamDecl, { type: 'reference' }>, value: string, ctx: SqlContext) {
   // Accepts "Type/id", a bare id and an absolute URL ending in Type/id.
   const match = /(?:^|\/)([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(value);
   const [type, id] = match ? [match[1], match[2]] : [decl.target, value];
   if (type !== decl.target || !/^[A-Za-z0-9\-.]{1,64}$/.test(id)) return w.whereRaw('1 = 0');
-  const target = decl.targetTable;
+  const target = ctx.resolve(decl.target);
+  if (!target) return w.whereRaw('1 = 0');
   // UUIDs are stored lower case; comparing the column itself keeps its index usable.
-  w.whereIn(decl.column, db(target.name).select(target.pk).where(target.uuid, id.toLowerCase()));
+  const sub = ctx.db(target.table.name).select(target.table.pk);
+  if (isUuid(id)) sub.where(target.table.uuid, id.toLowerCase());
+  else if (target.codeColumn) sub.where(target.codeColumn, id).whereNull(target.table.validityTo);
+  else return w.whereRaw('1 = 0');
+  w.whereIn(decl.column, sub);
 }

@@ -1,0 +1,153 @@
+/**
+ * Runs a parsed search: one query for the page (keyset-paged on the sort key plus the primary key),
+ * one COUNT when a total is asked for, and one query per _include / _revinclude parameter.
+ */
+import type { Knex } from 'knex';
+import type { AnyResourceDefinition, RequestContext, Row } from '../types.js';
+import type { IncludeSpec, SearchRequest } from './parse.js';
+import { applySearch, currentRows } from './sql.js';
+import { encodeCursor, type Cursor } from './paging.js';
+
+export interface SearchPage {
+  rows: Row[];
+  total?: number;
+  next?: string;
+  previous?: string;
+}
+
+interface SortKey {
+  column: string;
+  descending: boolean;
+  /** Whether the column can hold NULL: its keyset then needs a null-flag key. */
+  nullable: boolean;
+}
+
+/** Columns of the row a key value is read from: 't.DOB' → 'DOB'. */
+const rowKey = (column: string) => column.replace(/^t\./, '');
+
+export async function searchRows(def: AnyResourceDefinition, ctx: RequestContext, request: SearchRequest): Promise<SearchPage> {
+  const t = def.table;
+  const filtered = (qb: Knex.QueryBuilder) => applySearch(currentRows(def, ctx, qb), request.params, ctx);
+  const wantTotal = request.total !== 'none' || request.count === 0;
+  const countQuery = async () => {
+    const row = await filtered(ctx.db(`${t.name} as t`)).count({ n: '*' }).first();
+    return Number((row as { n?: unknown } | undefined)?.n ?? 0);
+  };
+  if (request.count === 0) return { rows: [], total: await countQuery() };
+
+  const keys: SortKey[] = [
+    ...request.sort.map((s) => ({ column: s.column, descending: s.descending, nullable: true })),
+    { column: `t.${t.pk}`, descending: false, nullable: false },
+  ];
+  const cursor = request.cursor;
+  const backwards = cursor?.direction === 'previous';
+  const query = filtered(def.select(ctx.db)).limit(request.count + 1);
+  orderBy(query, ctx.db, keys, backwards);
+  if (cursor) keysetWhere(query, ctx.db, keys, cursor);
+  else if (request.offset) query.offset(request.offset);
+
+  const [fetched, total] = await Promise.all([query, wantTotal ? countQuery() : undefined]);
+  const hasMore = fetched.length > request.count;
+  const rows: Row[] = fetched.slice(0, request.count);
+  if (backwards) rows.reverse();
+
+  const keyOf = (row: Row): Cursor['key'] =>
+    keys.flatMap((k) => {
+      const value = row[rowKey(k.column)];
+      const plain = value instanceof Date ? value.toISOString() : (value as string | number | null);
+      return k.nullable ? [plain === null || plain === undefined ? 1 : 0, plain ?? 0] : [plain as string | number];
+    });
+  const page: SearchPage = { rows, total };
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  if (last && (backwards || hasMore)) page.next = encodeCursor({ direction: 'next', key: keyOf(last) });
+  if (first && (cursor ? !backwards || hasMore : request.offset > 0)) page.previous = encodeCursor({ direction: 'previous', key: keyOf(first) });
+  // The first page, when it holds everything, tells the total for free.
+  if (page.total === undefined && !cursor && !request.offset && !hasMore) page.total = rows.length;
+  return page;
+}
+
+const nullFlag = (db: Knex, column: string) => db.raw('(case when ?? is null then 1 else 0 end)', [column]);
+
+/** NULLs sort last whatever the engine's habit, so keyset comparisons are the same everywhere. */
+function orderBy(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], backwards: boolean) {
+  for (const key of keys) {
+    const dir = key.descending !== backwards ? 'desc' : 'asc';
+    if (key.nullable) query.orderByRaw(`${nullFlag(db, key.column).toQuery()} ${backwards ? 'desc' : 'asc'}`);
+    query.orderBy(key.column, dir);
+  }
+}
+
+/** Rows strictly after (or before) the cursor in the sort order: a lexicographic tuple comparison. */
+function keysetWhere(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], cursor: Cursor) {
+  const parts: { expr: Knex.Raw | string; descending: boolean; value: unknown }[] = [];
+  let i = 0;
+  for (const key of keys) {
+    if (key.nullable) {
+      const isNull = cursor.key[i++] === 1;
+      const value = cursor.key[i++];
+      parts.push({ expr: nullFlag(db, key.column), descending: false, value: isNull ? 1 : 0 });
+      // Within the NULL group the column itself adds no order.
+      if (!isNull) parts.push({ expr: key.column, descending: key.descending, value });
+    } else {
+      parts.push({ expr: key.column, descending: key.descending, value: cursor.key[i++] });
+    }
+  }
+  if (i !== cursor.key.length) query.whereRaw('1 = 0');
+  const forward = cursor.direction === 'next';
+  query.where((any) => {
+    parts.forEach((part, index) => {
+      any.orWhere((one) => {
+        for (const equal of parts.slice(0, index)) one.where(equal.expr as string, '=', equal.value as never);
+        const greater = part.descending !== forward;
+        one.where(part.expr as string, greater ? '>' : '<', part.value as never);
+      });
+    });
+  });
+}
+
+/** _include and _revinclude, one query per parameter; :iterate follows what was included. */
+export async function includeRows(
+  ctx: RequestContext,
+  matches: { def: AnyResourceDefinition; rows: Row[] },
+  specs: IncludeSpec[],
+  maxPerParameter = 1000,
+): Promise<{ def: AnyResourceDefinition; row: Row }[]> {
+  if (specs.length === 0) return [];
+  const seen = new Set(matches.rows.map((r) => `${matches.def.type}/${r[matches.def.table.pk]}`));
+  const pool: { def: AnyResourceDefinition; row: Row }[] = matches.rows.map((row) => ({ def: matches.def, row }));
+  const included: { def: AnyResourceDefinition; row: Row }[] = [];
+  let frontier = pool;
+  for (let depth = 0; depth < 3 && frontier.length; depth++) {
+    const found: { def: AnyResourceDefinition; row: Row }[] = [];
+    for (const spec of specs) {
+      if (depth > 0 && !spec.iterate) continue;
+      const rows = await includeOne(ctx, spec, depth === 0 ? pool : frontier, maxPerParameter);
+      for (const item of rows) {
+        const key = `${item.def.type}/${item.row[item.def.table.pk]}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        found.push(item);
+      }
+    }
+    included.push(...found);
+    frontier = found;
+  }
+  return included;
+}
+
+async function includeOne(ctx: RequestContext, spec: IncludeSpec, from: { def: AnyResourceDefinition; row: Row }[], limit: number) {
+  if (!spec.reverse) {
+    const target = ctx.resolve(spec.decl.target)!;
+    const ids = unique(from.filter((f) => f.def.type === spec.source.type).map((f) => f.row[rowKey(spec.decl.column)]));
+    if (ids.length === 0) return [];
+    const rows: Row[] = await currentRows(target, ctx, target.select(ctx.db)).whereIn(`t.${target.table.pk}`, ids).limit(limit);
+    return rows.map((row) => ({ def: target, row }));
+  }
+  const ids = unique(from.filter((f) => f.def.type === spec.decl.target).map((f) => f.row[f.def.table.pk]));
+  if (ids.length === 0) return [];
+  const rows: Row[] = await currentRows(spec.source, ctx, spec.source.select(ctx.db)).whereIn(spec.decl.column, ids).limit(limit);
+  return rows.map((row) => ({ def: spec.source, row }));
+}
+
+const unique = (values: unknown[]) => [...new Set(values.filter((v) => v !== null && v !== undefined))] as (string | number)[];
