@@ -55,8 +55,8 @@ t.test('dates carry their precision as a range', async (t) => {
   t.equal(parseDateValue('1999', 'x').end.toISOString(), '2000-01-01T00:00:00.000Z');
   t.equal(parseDateValue('0050-01-01', 'x').start.getUTCFullYear(), 50, 'early years are not shifted to 19xx');
   t.equal(parseDateValue('2021-03-04T10:11:12+02:00', 'x').start.toISOString(), '2021-03-04T08:11:12.000Z');
-  for (const bad of ['2021-02-30', '2021-13-01', '20210101', 'yesterday', '99999-01-01', "1' or '1'='1", '2021-01-01T25:00']) {
-    t.throws(() => parseDateValue(bad, 'birthdate'), bad, bad);
+  for (const value of ['2021-02-30', '2021-13-01', '20210101', 'yesterday', '99999-01-01', "1' or '1'='1", '2021-01-01T25:00']) {
+    t.throws(() => parseDateValue(value, 'birthdate'), bad, value);
   }
 });
 
