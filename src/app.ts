@@ -13,6 +13,7 @@ import { healthRoutes } from './plugins/health.js';
 import { loginRoutes } from './auth/login.js';
 import { fhirRoutes } from './fhir/routes.js';
 import { Registry } from './fhir/registry.js';
+import type { AnyResourceDefinition } from './fhir/types.js';
 import { createResources } from './resources/index.js';
 import { CodeTables } from './resources/code-tables.js';
 
@@ -22,6 +23,8 @@ export interface AppOptions {
   /** Destroy the pool when the app closes (false when a test shares one database). */
   ownsDb?: boolean;
   logger?: boolean;
+  /** More resource definitions to serve, beside the openIMIS ones (the engine tests use this). */
+  extraResources?: AnyResourceDefinition[];
 }
 
 /** The FHIR API answers at /<SITE_ROOT>/api_fhir_r4 and, for older clients, /<SITE_ROOT>/api_fhir. */
@@ -61,7 +64,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
 
   const codes = await CodeTables.load(opts.db);
-  const registry = new Registry(createResources({ codes, photoBaseUrl: config.siteUrl || '' }));
+  const registry = new Registry([...createResources({ codes, photoBaseUrl: config.siteUrl || '' }), ...(opts.extraResources ?? [])]);
   for (const basePath of basePaths(config)) {
     await app.register(loginRoutes, { prefix: basePath });
     await app.register(fhirRoutes, { prefix: basePath, basePath, registry, siteUrl: config.siteUrl, currency: config.currency });

@@ -11,14 +11,18 @@ import { projectFile } from '../paths.js';
 
 const STATIC: CapabilityStatement = JSON.parse(readFileSync(projectFile('capability-statement.json'), 'utf8'));
 
-const INTERACTIONS: Interaction[] = ['read', 'vread', 'update', 'delete', 'history-instance', 'create', 'search-type'];
+const INTERACTIONS: Interaction[] = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'];
 const PARAM_DEFINITION = (type: string, code: string) => `http://hl7.org/fhir/SearchParameter/${type}-${code}`;
 
 export function capabilityStatement(registry: Registry, baseUrl: string): CapabilityStatement {
   const resources = registry.all().map((def): CapabilityStatementRestResource => {
     const supported = INTERACTIONS.filter(
       (i) =>
-        def.rights[i] !== undefined && (i !== 'create' || def.create) && (i !== 'update' || def.update),
+        def.rights[i] !== undefined &&
+        (i !== 'create' || def.create) &&
+        (i !== 'update' || def.update) &&
+        (i !== 'patch' || def.update) &&
+        (i !== 'delete' || def.delete),
     );
     return {
       type: def.type,
@@ -28,6 +32,9 @@ export function capabilityStatement(registry: Registry, baseUrl: string): Capabi
       readHistory: true,
       updateCreate: false,
       conditionalRead: 'full-support',
+      conditionalCreate: Boolean(def.create),
+      conditionalUpdate: Boolean(def.update),
+      conditionalDelete: def.delete ? 'single' : 'not-supported',
       searchParam: [...implicitParams(def.table), ...def.searchParams].map((p: SearchParamDecl) => ({
         name: p.code,
         definition: p.definition ?? PARAM_DEFINITION(def.type, p.code),

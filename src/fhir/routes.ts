@@ -11,8 +11,8 @@ import type { Handler } from './interactions/types.js';
 import type { Query } from './search/parse.js';
 import { read, vread } from './interactions/read.js';
 import { search } from './interactions/search.js';
-import { instanceHistory } from './interactions/history.js';
-import { create, update } from './interactions/write.js';
+import { instanceHistory, typeHistory } from './interactions/history.js';
+import { conditionalRemove, conditionalUpdate, create, remove, update } from './interactions/write.js';
 import { capabilityStatement } from './capability.js';
 import { dialectFor } from '../db/dialect/index.js';
 
@@ -82,11 +82,15 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
 
   app.get('/:type', route('search-type', search));
   app.post('/:type/_search', route('search-type', search));
+  app.get('/:type/_history', route('history-type', typeHistory));
   app.get('/:type/:id', route('read', read));
   app.get('/:type/:id/_history', route('history-instance', instanceHistory));
   app.get('/:type/:id/_history/:vid', route('vread', vread));
   app.post('/:type', route('create', create));
+  app.put('/:type', route('update', conditionalUpdate));
   app.put('/:type/:id', route('update', update));
+  app.delete('/:type', route('delete', conditionalRemove));
+  app.delete('/:type/:id', route('delete', remove));
 };
 
 /** openIMIS rights: any one listed right suffices; administrators pass every check. */

@@ -26,7 +26,7 @@ export interface VersionedTable {
   auditUser: string;
 }
 
-export type Interaction = 'read' | 'vread' | 'search-type' | 'create' | 'update' | 'delete' | 'history-instance';
+export type Interaction = 'read' | 'vread' | 'search-type' | 'create' | 'update' | 'patch' | 'delete' | 'history-instance' | 'history-type';
 
 /** openIMIS RightIDs; a user needs any one of the listed rights. An empty list = any authenticated user. */
 export type Rights = Partial<Record<Interaction, number[]>>;
@@ -105,6 +105,12 @@ export interface ResourceDefinition<R extends Resource = Resource> {
   /** A select of the main table aliased `t` with the joins and columns the mapper needs. */
   select(db: Knex): Knex.QueryBuilder;
   toFhir(row: Row, ctx: RequestContext): R;
+  /**
+   * Loads what a page of rows needs besides its own columns (claim lines, premiums, members) in a
+   * few queries for the whole page, never one per row, by adding properties to the rows. Called
+   * before toFhir wherever rows are mapped: read, vread, history, search, includes, writes.
+   */
+  loadDetails?(rows: Row[], ctx: RequestContext): Promise<void>;
   searchParams: SearchParamDecl[];
   rights: Rights;
   /**

@@ -2,7 +2,11 @@
 import type { AnyResourceDefinition } from '../fhir/types.js';
 import type { ResourceDeps } from './deps.js';
 import { patientResource } from './patient/index.js';
+import { locationResource } from './location/index.js';
+import { organizationResource } from './organization/index.js';
+import { insurancePlanResource } from './insurance-plan/index.js';
+import { groupResource } from './group/index.js';
 
 export function createResources(deps: ResourceDeps): AnyResourceDefinition[] {
-  return [patientResource(deps)];
+  return [patientResource(deps), locationResource(), organizationResource(deps), insurancePlanResource(), groupResource(deps)];
 }

@@ -8,6 +8,7 @@ import { Client } from 'fhir-kit-client';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openTestDatabase, type TestDatabase } from './databases.js';
+import type { AnyResourceDefinition } from '../../src/fhir/types.js';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -24,10 +25,15 @@ export interface TestServer {
   adminToken: string;
 }
 
-export async function startServer(t: Test, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(
+  t: Test,
+  env: Record<string, string> = {},
+  opts: { extraResources?: AnyResourceDefinition[]; beforeStart?: (db: TestDatabase) => Promise<void> } = {},
+): Promise<TestServer> {
   const db = await openTestDatabase();
+  await opts.beforeStart?.(db);
   const config = loadConfig({ SECRET_KEY: 'test-secret-key-0123456789', LOG_LEVEL: 'silent', ...env });
-  const app = await buildApp({ config, db: db.knex, ownsDb: false, logger: false });
+  const app = await buildApp({ config, db: db.knex, ownsDb: false, logger: false, extraResources: opts.extraResources });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -14,6 +14,11 @@ export interface Dialect {
   likeSensitive(db: Knex, column: string, pattern: string): Knex.Raw;
   /** Case-insensitive equality on text. */
   equalsInsensitive(db: Knex, column: string, value: string): Knex.Raw;
+  /**
+   * Case-sensitive equality on text (FHIR `:exact`). A plain `where(column, value)` ignores case on
+   * SQL Server, whose openIMIS databases use a case-insensitive collation.
+   */
+  equalsSensitive(db: Knex, column: string, value: string): Knex.Raw;
   /** Normalises a UUID read from the driver (SQL Server returns upper case). */
   readUuid(value: unknown): string;
 }

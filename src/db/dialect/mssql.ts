@@ -11,5 +11,8 @@ export const mssql: Dialect = {
   likeSensitive: (db, column, pattern) =>
     db.raw(`?? collate Latin1_General_CS_AS like ? escape '\\'`, [column, pattern]),
   equalsInsensitive: (db, column, value) => db.raw('?? = ?', [column, value]),
+  // The plain comparison keeps an index seek usable; the collated one then drops case variants.
+  equalsSensitive: (db, column, value) =>
+    db.raw('(?? = ? and ?? collate Latin1_General_CS_AS = ?)', [column, value, column, value]),
   readUuid: (value) => String(value ?? '').toLowerCase(),
 };

@@ -22,6 +22,17 @@ export function toResource(def: AnyResourceDefinition, row: Row, ctx: RequestCon
   return { resource, version };
 }
 
+/** Maps rows of one type, after loading their details once for all of them. */
+export async function toResources(def: AnyResourceDefinition, rows: Row[], ctx: RequestContext) {
+  if (def.loadDetails && rows.length) await def.loadDetails(rows, ctx);
+  return rows.map((row) => toResource(def, row, ctx));
+}
+
+/** Maps one row, with its details. */
+export async function materialise(def: AnyResourceDefinition, row: Row, ctx: RequestContext) {
+  return (await toResources(def, [row], ctx))[0];
+}
+
 export function versionHeaders(resource: Resource, version: Version, ctx: RequestContext): Record<string, string> {
   return {
     etag: `W/"${version.versionId}"`,

@@ -1,31 +1,73 @@
-/** history-instance (http://hl7.org/fhir/R4/http.html#history), from the legacy history copies. */
+/**
+ * history-instance and history-type (http://hl7.org/fhir/R4/http.html#history), from the legacy
+ * history copies: every row of the table is a version of the entity its LegacyID names.
+ */
+import type { FhirResource } from 'fhir/r4.js';
+import type { Row } from '../types.js';
 import { findEntity, findVersions, stateOf } from '../store.js';
 import { badRequest, notFound } from '../outcome.js';
 import { history as historyBundle, type HistoryItem } from '../bundle.js';
 import { parseDateValue } from '../search/dates.js';
-import { toResource } from './common.js';
-import type { Handler } from './types.js';
+import { toResources } from './common.js';
+import type { FhirRequest, Handler } from './types.js';
+
+const MAX_COUNT = 1000;
 
 export const instanceHistory: Handler = async (req, ctx) => {
   const { def, id = '' } = req;
   const entity = await findEntity(def, ctx, id);
   if (!entity) throw notFound(def.type, id);
-  const since = req.query._since ? parseDateValue(String(req.query._since), '_since').start : undefined;
-  const countRaw = req.query._count;
-  const count = countRaw === undefined ? Infinity : Number(countRaw);
-  if (countRaw !== undefined && !(Number.isInteger(count) && count >= 0)) {
-    throw badRequest('_count must be a non-negative integer');
-  }
+  const { since, count } = historyParams(req);
   const versions = await findVersions(def, ctx, entity);
-  const items: HistoryItem[] = versions.map((row, index) => {
-    const { resource, version } = toResource(def, row, ctx);
+  const mapped = await toResources(def, versions, ctx);
+  const items: HistoryItem[] = mapped.map(({ resource, version }, index) => {
     const oldest = index === versions.length - 1;
-    const deletion = index === 0 && stateOf(row, def.table) === 'deleted';
+    const deletion = index === 0 && stateOf(versions[0], def.table) === 'deleted';
     return { resource, ...version, method: deletion ? 'DELETE' : oldest ? 'POST' : 'PUT' };
   });
-  const selected = items
-    .filter((item) => !since || item.lastUpdated >= since)
-    .slice(0, count);
+  const selected = items.filter((item) => !since || item.lastUpdated >= since).slice(0, count);
   const self = `${ctx.baseUrl}/${def.type}/${id}/_history`;
   return { status: 200, body: historyBundle(selected, { baseUrl: ctx.baseUrl, links: [{ relation: 'self', url: self }] }) };
 };
+
+/** Every version of every entity of the type, newest first, within _since and _count. */
+export const typeHistory: Handler = async (req, ctx) => {
+  const { def } = req;
+  const { since, count } = historyParams(req);
+  const t = def.table;
+  const entityKey = ctx.db.raw('coalesce(??, ??)', [`t.${t.legacyId}`, `t.${t.pk}`]);
+  const query = def
+    .select(ctx.db)
+    // Each version is served under its entity's UUID; its method depends on its place in the history.
+    .join(`${t.name} as e`, `e.${t.pk}`, entityKey)
+    .select(`e.${t.uuid} as _entity_uuid`)
+    .select(
+      ctx.db.raw(
+        `(case when exists (select 1 from ?? as h where coalesce(??, ??) = ?? and ?? < ??) then 0 else 1 end) as _first_version`,
+        [t.name, `h.${t.legacyId}`, `h.${t.pk}`, `e.${t.pk}`, `h.${t.validityFrom}`, `t.${t.validityFrom}`],
+      ),
+    )
+    .orderBy(`t.${t.validityFrom}`, 'desc')
+    .orderBy(`t.${t.pk}`, 'desc')
+    .limit(Number.isFinite(count) ? count : 100);
+  if (def.scope) def.scope(query, ctx);
+  if (since) query.where(`t.${t.validityFrom}`, '>=', since);
+  const rows: Row[] = (await query).map((row: Row) => ({ ...row, [t.uuid]: row._entity_uuid }));
+  const mapped = await toResources(def, rows, ctx);
+  const items: HistoryItem[] = mapped.map(({ resource, version }, index) => {
+    const row = rows[index];
+    const deletion = row[t.validityTo] != null && row[t.legacyId] == null;
+    return { resource: resource as FhirResource, ...version, method: deletion ? 'DELETE' : row._first_version ? 'POST' : 'PUT' };
+  });
+  return { status: 200, body: historyBundle(items, { baseUrl: ctx.baseUrl, links: [{ relation: 'self', url: `${ctx.baseUrl}/${def.type}/_history` }] }) };
+};
+
+function historyParams(req: FhirRequest): { since?: Date; count: number } {
+  const since = req.query._since ? parseDateValue(String(req.query._since), '_since').start : undefined;
+  const raw = req.query._count;
+  if (raw === undefined) return { since, count: Infinity };
+  const count = Number(raw);
+  if (!/^\d+$/.test(String(raw)) || !Number.isSafeInteger(count)) throw badRequest('_count must be a non-negative integer');
+  return { since, count: Math.min(count, MAX_COUNT) };
+}
+

@@ -1,7 +1,7 @@
 /** read and vread (http://hl7.org/fhir/R4/http.html#read). */
 import { findEntity, findVersions, stateOf, versionOf } from '../store.js';
 import { gone, notFound } from '../outcome.js';
-import { ok, toResource, versionHeaders } from './common.js';
+import { materialise, ok, versionHeaders } from './common.js';
 import type { Handler } from './types.js';
 
 export const read: Handler = async (req, ctx) => {
@@ -9,7 +9,7 @@ export const read: Handler = async (req, ctx) => {
   const row = await findEntity(def, ctx, id);
   if (!row) throw notFound(def.type, id);
   if (stateOf(row, def.table) === 'deleted') throw gone(def.type, id);
-  const { resource, version } = toResource(def, row, ctx);
+  const { resource, version } = await materialise(def, row, ctx);
   if (notModified(req.headers, version.versionId, version.lastUpdated)) {
     return { status: 304, headers: versionHeaders(resource, version, ctx) };
   }
@@ -25,7 +25,7 @@ export const vread: Handler = async (req, ctx) => {
   if (!row) throw notFound(def.type, `${id}/_history/${versionId}`);
   // The entity row of a deleted resource is the deletion itself, not a readable version.
   if (row === versions[0] && stateOf(row, def.table) === 'deleted') throw gone(def.type, `${id}/_history/${versionId}`);
-  const { resource, version } = toResource(def, row, ctx);
+  const { resource, version } = await materialise(def, row, ctx);
   return ok(resource, version, ctx);
 };
 

@@ -4,7 +4,7 @@ import { parseSearch, type Query, type SearchRequest } from '../search/parse.js'
 import { includeRows, searchRows } from '../search/execute.js';
 import { searchset } from '../bundle.js';
 import { subset } from '../subset.js';
-import { toResource } from './common.js';
+import { toResources } from './common.js';
 import type { Handler } from './types.js';
 
 export const search: Handler = async (req, ctx) => {
@@ -14,8 +14,13 @@ export const search: Handler = async (req, ctx) => {
   const page = await searchRows(def, ctx, request);
   const included = await includeRows(ctx, { def, rows: page.rows }, request.includes);
   const shape = (resource: FhirResource) => subset(resource, request.summary, request.elements);
-  const matches = page.rows.map((row) => shape(toResource(def, row, ctx).resource));
-  const extras = included.map(({ def: d, row }) => shape(toResource(d, row, ctx).resource));
+  const matches = (await toResources(def, page.rows, ctx)).map((m) => shape(m.resource));
+  const extras: FhirResource[] = [];
+  // Included rows are mapped per type, so each type loads its details once.
+  for (const type of new Set(included.map((i) => i.def))) {
+    const rows = included.filter((i) => i.def === type).map((i) => i.row);
+    extras.push(...(await toResources(type, rows, ctx)).map((m) => shape(m.resource)));
+  }
 
   const typeUrl = `${ctx.baseUrl}/${def.type}`;
   const link = (relation: string, cursor?: string): BundleLink => ({

@@ -61,7 +61,7 @@ function matchOne(w: Where, param: Simple, value: string, ctx: SqlContext) {
     case 'date':
       return dateMatch(w, decl.column, decl.precision, parseDateValue(value, decl.code));
     case 'number':
-      return numberMatch(w, decl.column, value, decl.code);
+      return numberMatch(w, decl.column, value, decl.code, db);
     case 'reference':
       return referenceMatch(w, decl, value, ctx);
   }
@@ -144,7 +144,7 @@ function dateMatch(w: Where, column: string, precision: 'day' | 'instant', range
   }
 }
 
-function numberMatch(w: Where, column: string, raw: string, code: string) {
+function numberMatch(w: Where, column: string, raw: string, code: string, db: Knex) {
   const [prefix, text] = splitPrefix(raw);
   if (!/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) throw badRequest(`${code}: "${raw}" is not a number`);
   const value = Number(text);
@@ -152,23 +152,25 @@ function numberMatch(w: Where, column: string, raw: string, code: string) {
   // eq matches the implicit precision of the value: 100 means [99.5, 100.5).
   const decimals = (text.split('.')[1] ?? '').replace(/[eE].*$/, '').length;
   const half = 0.5 * 10 ** -decimals;
+  // Bound as decimals, so that 2.5 compares with an integer column instead of failing to cast.
+  const n = (v: number) => db.raw('cast(? as decimal(38, 10))', [v]);
   switch (prefix) {
     case 'eq':
-      return w.where(column, '>=', value - half).where(column, '<', value + half);
+      return w.where(column, '>=', n(value - half)).where(column, '<', n(value + half));
     case 'ne':
-      return w.where((n) => n.where(column, '<', value - half).orWhere(column, '>=', value + half));
+      return w.where((x) => x.where(column, '<', n(value - half)).orWhere(column, '>=', n(value + half)));
     case 'gt':
     case 'sa':
-      return w.where(column, '>', value);
+      return w.where(column, '>', n(value));
     case 'ge':
-      return w.where(column, '>=', value);
+      return w.where(column, '>=', n(value));
     case 'lt':
     case 'eb':
-      return w.where(column, '<', value);
+      return w.where(column, '<', n(value));
     case 'le':
-      return w.where(column, '<=', value);
+      return w.where(column, '<=', n(value));
     case 'ap':
-      return w.where(column, '>=', value * 0.9).where(column, '<=', value * 1.1);
+      return w.where(column, '>=', n(value - Math.abs(value) * 0.1)).where(column, '<=', n(value + Math.abs(value) * 0.1));
   }
 }
 

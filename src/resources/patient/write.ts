@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { Row, VersionedTable, WriteContext } from '../../fhir/types.js';
 import { conflict, unprocessable } from '../../fhir/outcome.js';
 import { isUuid } from '../../fhir/store.js';
-import { insertVersioned, updateVersioned } from '../../db/legacy-history.js';
+import { deleteVersioned, insertVersioned, updateVersioned } from '../../db/legacy-history.js';
 import { FACILITIES, VILLAGES, findCurrent, resolveReference } from '../lookups.js';
 import { referenceId } from '../ig.js';
 import type { CodeTables } from '../code-tables.js';
@@ -76,6 +76,18 @@ export async function updateInsuree(patient: Patient, current: Row, ctx: WriteCo
     { ...input.values, ...currentAddress(input, village, family), FamilyID: family.FamilyID, HFID: facilityId },
     { userId: ctx.caller.userId, at: ctx.at },
   );
+}
+
+/**
+ * Removes a member from the insurance the openIMIS way (uspAPIDeleteMemberFamily): the insuree row is
+ * closed with a history copy and its policy coverage rows are closed too. A head of family goes only
+ * with the family.
+ */
+export async function deleteInsuree(current: Row, ctx: WriteContext): Promise<void> {
+  if (current.IsHead) throw conflict('The head of a family cannot be deleted on its own; delete the family (Group)');
+  const audit = { userId: ctx.caller.userId, at: ctx.at };
+  const at = await deleteVersioned(ctx.tx, insureeTable, current, audit);
+  await ctx.tx('tblInsureePolicy').where('InsureeID', current.InsureeID).whereNull('ValidityTo').update({ ValidityTo: at });
 }
 
 /** The insuree's own village is kept only where it differs from the family's. */

@@ -1,0 +1,49 @@
+/**
+ * tblPolicy, shared by Coverage and Contract (two views of one openIMIS policy), with the joins both
+ * need: the family and its head, the product and the enrolment officer. All on keys of current rows:
+ * openIMIS history copies get keys of their own, so the references of a policy stay on current rows.
+ */
+import type { Knex } from 'knex';
+import type { VersionedTable } from '../../fhir/types.js';
+
+export const policyTable: VersionedTable = {
+  name: 'tblPolicy',
+  pk: 'PolicyID',
+  uuid: 'PolicyUUID',
+  validityFrom: 'ValidityFrom',
+  validityTo: 'ValidityTo',
+  legacyId: 'LegacyID',
+  auditUser: 'AuditUserID',
+};
+
+export function selectPolicy(db: Knex): Knex.QueryBuilder {
+  return db('tblPolicy as t')
+    .leftJoin('tblFamilies as f', 'f.FamilyID', 't.FamilyID')
+    .leftJoin('tblInsuree as h', 'h.InsureeID', 'f.InsureeID')
+    .leftJoin('tblProduct as p', 'p.ProdID', 't.ProdID')
+    .leftJoin('tblOfficer as o', 'o.OfficerID', 't.OfficerID')
+    .select(
+      't.*',
+      'f.FamilyUUID as family_uuid',
+      'h.InsureeUUID as head_uuid',
+      'h.CHFID as head_chfid',
+      'h.LastName as head_last_name',
+      'h.OtherNames as head_other_names',
+      'p.ProdUUID as product_uuid',
+      'p.ProductCode as product_code',
+      'p.ProductName as product_name',
+      'o.OfficerUUID as officer_uuid',
+      'o.Code as officer_code',
+    );
+}
+
+/** "John Mwangi": the display of the head of family in references. */
+export function headName(row: Record<string, unknown>): string | undefined {
+  const name = [row.head_other_names, row.head_last_name].filter((part) => part !== null && part !== undefined && part !== '').join(' ');
+  return name || undefined;
+}
+
+export { dayOf } from '../insurance-plan/to-fhir.js';
+
+/** The insurer: the openIMIS module's configuration-backed Organization (type ins). */
+export const INSURER = { id: 'openIMIS-Implementation', code: 'openIMIS', name: 'openIMIS Implementation' };

@@ -1,0 +1,48 @@
+/**
+ * Group ⇄ tblFamilies (openIMIS family). Rights: 101001 search/read, 101002 add, 101003 edit,
+ * 101004 delete (the module's empty-permission hole on reads is not copied).
+ *
+ * Members are the current insurees of the family, loaded for a whole page in one query
+ * (loadDetails, see members.ts), so the mapper stays per row and the page costs two queries.
+ *
+ * Engine needs (src/fhir, not changed here):
+ * - search columns that are expressions correlated on `t` (identifier = head CHFID, name = head last
+ *   name: both on tblInsuree through tblFamilies.InsureeID);
+ * - an inverse, multi-valued reference for `member` (the reference is tblInsuree.FamilyID, held by
+ *   the target rows), which would also give _include=Group:member;
+ * - read by business code through an expression (Group/<head CHFID>), codeColumn being a column of `t`.
+ */
+import type { Group } from 'fhir/r4.js';
+import type { ResourceDefinition } from '../../fhir/types.js';
+import type { ResourceDeps } from '../deps.js';
+import { structureDefinition } from '../ig.js';
+import { familyTable, selectFamily } from './table.js';
+import { groupSearchParams } from './search-params.js';
+import { familyToGroup } from './to-fhir.js';
+import { loadFamilyMembers } from './members.js';
+import { createFamily, deleteFamily, updateFamily } from './write.js';
+
+export function groupResource(deps: ResourceDeps): ResourceDefinition<Group> {
+  return {
+    type: 'Group',
+    profile: structureDefinition('openimis-group'),
+    table: familyTable,
+    select: selectFamily,
+    toFhir: (row) => familyToGroup(row, deps.codes),
+    loadDetails: loadFamilyMembers,
+    searchParams: groupSearchParams,
+    rights: {
+      read: [101001],
+      vread: [101001],
+      'search-type': [101001],
+      'history-instance': [101001],
+      'history-type': [101001],
+      create: [101002],
+      update: [101003],
+      delete: [101004],
+    },
+    create: (group, ctx) => createFamily(group, ctx, deps.codes),
+    update: (group, current, ctx) => updateFamily(group, current, ctx, deps.codes),
+    delete: deleteFamily,
+  };
+}

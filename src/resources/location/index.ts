@@ -1,0 +1,39 @@
+/**
+ * Location ⇄ tblLocations (openIMIS regions, districts, wards, villages). Rights: 121901 find,
+ * 121902 add, 121903 edit, 121904 delete (plus 121906 for regions and districts, 121905 to move).
+ * Health facilities are Organization resources (type prov), not Location sites.
+ */
+import type { Location } from 'fhir/r4.js';
+import type { ResourceDefinition } from '../../fhir/types.js';
+import { structureDefinition } from '../ig.js';
+import { locationTable, selectLocation } from './table.js';
+import { locationSearchParams } from './search-params.js';
+import { rowToLocation } from './to-fhir.js';
+import { createLocation, deleteLocation, updateLocation } from './write.js';
+
+const READ = [121901];
+
+export function locationResource(): ResourceDefinition<Location> {
+  return {
+    type: 'Location',
+    profile: structureDefinition('openimis-location'),
+    table: locationTable,
+    codeColumn: 'LocationCode',
+    select: selectLocation,
+    toFhir: (row) => rowToLocation(row),
+    searchParams: locationSearchParams,
+    rights: {
+      read: READ,
+      vread: READ,
+      'search-type': READ,
+      'history-instance': READ,
+      'history-type': READ,
+      create: [121902],
+      update: [121903],
+      delete: [121904],
+    },
+    create: createLocation,
+    update: updateLocation,
+    delete: deleteLocation,
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Organization ⇄ tblHF (openIMIS health facilities, type prov). Rights: 121101 find, 121102 add,
+ * 121103 edit, 121104 delete. The insurer (type ins, Organization/openIMIS-Implementation) is
+ * configuration, not a table row: see insurer.ts.
+ */
+import type { Organization } from 'fhir/r4.js';
+import type { ResourceDefinition } from '../../fhir/types.js';
+import type { ResourceDeps } from '../deps.js';
+import { structureDefinition } from '../ig.js';
+import { hfTable, selectHealthFacility } from './table.js';
+import { organizationSearchParams } from './search-params.js';
+import { hfToOrganization } from './to-fhir.js';
+import { loadClaimAdmins } from './details.js';
+import { createHealthFacility, deleteHealthFacility, updateHealthFacility } from './write.js';
+
+const READ = [121101];
+
+export function organizationResource(deps: ResourceDeps): ResourceDefinition<Organization> {
+  return {
+    type: 'Organization',
+    profile: structureDefinition('openimis-health-facility-organization'),
+    table: hfTable,
+    codeColumn: 'HFCode',
+    select: selectHealthFacility,
+    loadDetails: loadClaimAdmins,
+    toFhir: (row) => hfToOrganization(row, deps.codes),
+    searchParams: organizationSearchParams,
+    rights: {
+      read: READ,
+      vread: READ,
+      'search-type': READ,
+      'history-instance': READ,
+      'history-type': READ,
+      create: [121102],
+      update: [121103],
+      delete: [121104],
+    },
+    create: (organization, ctx) => createHealthFacility(organization, ctx, deps.codes),
+    update: (organization, current, ctx) => updateHealthFacility(organization, current, ctx, deps.codes),
+    delete: deleteHealthFacility,
+  };
+}

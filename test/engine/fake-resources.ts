@@ -1,0 +1,75 @@
+/**
+ * Two resource types that know nothing of openIMIS, over tables of their own with the versioned
+ * column pattern: the engine tests drive every generic feature through them.
+ * "Endpoint" rows are parents; "Device" rows point at a parent (reference `organization`).
+ */
+import type { Knex } from 'knex';
+import type { Endpoint, Device } from 'fhir/r4.js';
+import type { ResourceDefinition, VersionedTable } from '../../src/fhir/types.js';
+import { insertVersioned, updateVersioned, deleteVersioned } from '../../src/db/legacy-history.js';
+
+const versioned = (name: string, pk: string, uuid: string): VersionedTable => ({
+  name, pk, uuid, validityFrom: 'ValidityFrom', validityTo: 'ValidityTo', legacyId: 'LegacyID', auditUser: 'AuditUserID',
+});
+export const parentTable = versioned('test_parent', 'ParentID', 'ParentUUID');
+export const childTable = versioned('test_child', 'ChildID', 'ChildUUID');
+
+export async function createFakeTables(db: Knex) {
+  for (const [table, extra] of [
+    [parentTable, (t: Knex.CreateTableBuilder) => { t.string('Code', 8); t.string('Name', 100); }],
+    [childTable, (t: Knex.CreateTableBuilder) => { t.string('Name', 100); t.integer('Rank'); t.date('Born'); t.integer('ParentID'); }],
+  ] as const) {
+    await db.schema.createTable(table.name, (t) => {
+      t.increments(table.pk);
+      t.string(table.uuid, 36).notNullable();
+      t.timestamp('ValidityFrom', { useTz: true }).notNullable();
+      t.timestamp('ValidityTo', { useTz: true });
+      t.integer('LegacyID');
+      t.integer('AuditUserID').notNullable();
+      extra(t);
+    });
+  }
+}
+
+const rights = { read: [], vread: [], 'search-type': [], 'history-instance': [], 'history-type': [], create: [], update: [], delete: [] };
+
+export const fakeParent: ResourceDefinition<Endpoint> = {
+  type: 'Endpoint',
+  table: parentTable,
+  codeColumn: 'Code',
+  select: (db) => db(`${parentTable.name} as t`).select('t.*'),
+  toFhir: (row) => ({ resourceType: 'Endpoint', id: row.ParentUUID, name: row.Name, identifier: [{ value: row.Code }] }) as Endpoint,
+  searchParams: [
+    { code: 'name', type: 'string', description: 'name', columns: ['t.Name'], sortColumn: 't.Name' },
+    { code: 'identifier', type: 'token', description: 'code', tokens: [{ column: 't.Code' }] },
+  ],
+  rights,
+  create: async (r, ctx) => (await insertVersioned(ctx.tx, parentTable, { Name: r.name, Code: r.identifier?.[0]?.value }, { userId: ctx.caller.userId, at: ctx.at })).id,
+  update: async (r, current, ctx) => {
+    await updateVersioned(ctx.tx, parentTable, current, { Name: r.name, Code: r.identifier?.[0]?.value }, { userId: ctx.caller.userId, at: ctx.at });
+  },
+  delete: async (current, ctx) => {
+    await deleteVersioned(ctx.tx, parentTable, current, { userId: ctx.caller.userId, at: ctx.at });
+  },
+};
+
+export const fakeChild: ResourceDefinition<Device> = {
+  type: 'Device',
+  table: childTable,
+  select: (db) => db(`${childTable.name} as t`).leftJoin(`${parentTable.name} as p`, 'p.ParentID', 't.ParentID').select('t.*', 'p.ParentUUID as parent_uuid'),
+  toFhir: (row) => ({
+    resourceType: 'Device',
+    id: row.ChildUUID,
+    name: [{ family: row.Name }],
+    ...(row.Born ? { birthDate: row.Born } : {}),
+    ...(row.parent_uuid ? { extension: [{ url: 'urn:parent', valueReference: { reference: `Endpoint/${row.parent_uuid}` } }] } : {}),
+    ...(row.Rank !== null ? { qualification: [{ code: { text: String(row.Rank) } }] } : {}),
+  }) as unknown as Device,
+  searchParams: [
+    { code: 'name', type: 'string', description: 'name', columns: ['t.Name'], sortColumn: 't.Name' },
+    { code: 'rank', type: 'number', description: 'rank', column: 't.Rank', sortColumn: 't.Rank' },
+    { code: 'birthdate', type: 'date', description: 'born', column: 't.Born', precision: 'day', sortColumn: 't.Born' },
+    { code: 'organization', type: 'reference', description: 'parent', column: 't.ParentID', target: 'Endpoint' },
+  ],
+  rights,
+};
