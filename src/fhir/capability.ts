@@ -18,7 +18,7 @@ export function capabilityStatement(registry: Registry, baseUrl: string): Capabi
   const resources = registry.all().map((def): CapabilityStatementRestResource => {
     const supported = INTERACTIONS.filter(
       (i) =>
-        def.rights[i] !== undefined &&
+        (def.rights[i] !== undefined || (i === 'patch' && def.rights.update !== undefined)) &&
         (i !== 'create' || def.create) &&
         (i !== 'update' || def.update) &&
         (i !== 'patch' || def.update) &&
@@ -47,6 +47,7 @@ export function capabilityStatement(registry: Registry, baseUrl: string): Capabi
     ...STATIC,
     date: new Date().toISOString(),
     implementation: { description: 'openIMIS FHIR R4 server', url: baseUrl },
+    patchFormat: ['application/json-patch+json', 'application/fhir+json'],
     rest: STATIC.rest!.map((rest) => ({ ...rest, resource: resources })),
   };
 }

@@ -12,7 +12,7 @@ import type { Query } from './search/parse.js';
 import { read, vread } from './interactions/read.js';
 import { search } from './interactions/search.js';
 import { instanceHistory, typeHistory } from './interactions/history.js';
-import { conditionalRemove, conditionalUpdate, create, remove, update } from './interactions/write.js';
+import { conditionalRemove, conditionalUpdate, create, patch, remove, update } from './interactions/write.js';
 import { capabilityStatement } from './capability.js';
 import { dialectFor } from '../db/dialect/index.js';
 
@@ -89,13 +89,16 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
   app.post('/:type', route('create', create));
   app.put('/:type', route('update', conditionalUpdate));
   app.put('/:type/:id', route('update', update));
+  app.patch('/:type', route('patch', patch));
+  app.patch('/:type/:id', route('patch', patch));
   app.delete('/:type', route('delete', conditionalRemove));
   app.delete('/:type/:id', route('delete', remove));
 };
 
 /** openIMIS rights: any one listed right suffices; administrators pass every check. */
 function authorize(caller: Caller, def: AnyResourceDefinition, interaction: Interaction) {
-  const needed = def.rights[interaction];
+  // PATCH is an update: it needs what update needs unless the resource says otherwise.
+  const needed = def.rights[interaction] ?? (interaction === 'patch' ? def.rights.update : undefined);
   if (needed === undefined) {
     throw new FhirError(405, { code: 'not-supported', diagnostics: `${interaction} is not supported on ${def.type}` });
   }

@@ -6,7 +6,9 @@ import { locationResource } from './location/index.js';
 import { organizationResource } from './organization/index.js';
 import { insurancePlanResource } from './insurance-plan/index.js';
 import { groupResource } from './group/index.js';
+import { coverageResource } from './coverage/index.js';
+import { contractResource } from './contract/index.js';
 
 export function createResources(deps: ResourceDeps): AnyResourceDefinition[] {
-  return [patientResource(deps), locationResource(), organizationResource(deps), insurancePlanResource(), groupResource(deps)];
+  return [patientResource(deps), locationResource(), organizationResource(deps), insurancePlanResource(), groupResource(deps), coverageResource(), contractResource()];
 }

@@ -186,3 +186,47 @@ t.test('delete, conditional create, update and delete, and type history', async 
   const since = await server.fhir(`Endpoint/_history?_since=${encodeURIComponent(created.body.meta.lastUpdated)}`);
   t.ok(since.body.entry.every((e: any) => e.response.lastModified >= created.body.meta.lastUpdated));
 });
+
+t.test('PATCH with JSON Patch and with FHIRPath Patch', async (t) => {
+  const created = await server.fhir('Endpoint', { method: 'POST', body: JSON.stringify({ resourceType: 'Endpoint', name: 'Patchable', identifier: [{ value: 'P9' }] }) });
+  const id = created.body.id;
+  const json = await server.fhir(`Endpoint/${id}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json-patch+json', 'if-match': created.headers.get('etag')! },
+    body: JSON.stringify([{ op: 'test', path: '/name', value: 'Patchable' }, { op: 'replace', path: '/name', value: 'Patched' }]),
+  });
+  t.equal(json.status, 200, JSON.stringify(json.body));
+  t.equal(json.body.name, 'Patched');
+  const failedTest = await server.fhir(`Endpoint/${id}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json-patch+json' },
+    body: JSON.stringify([{ op: 'test', path: '/name', value: 'Wrong' }, { op: 'replace', path: '/name', value: 'Never' }]),
+  });
+  t.equal(failedTest.status, 422, 'a failing test op changes nothing');
+  t.equal((await server.fhir(`Endpoint/${id}`)).body.name, 'Patched');
+  t.equal((await server.fhir(`Endpoint/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json-patch+json' }, body: '{"op":"x"}' })).status, 400);
+  t.equal((await server.fhir(`Endpoint/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json-patch+json' }, body: JSON.stringify([{ op: 'replace', path: '/id', value: 'other' }]) })).status, 422, 'the id cannot change');
+  const stale = await server.fhir(`Endpoint/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json-patch+json', 'if-match': created.headers.get('etag')! }, body: JSON.stringify([{ op: 'replace', path: '/name', value: 'Stale' }]) });
+  t.equal(stale.status, 412, 'If-Match on PATCH');
+
+  const fhirpath = await server.fhir(`Endpoint/${id}`, {
+    method: 'PATCH',
+    body: JSON.stringify({
+      resourceType: 'Parameters',
+      parameter: [
+        { name: 'operation', part: [{ name: 'type', valueCode: 'replace' }, { name: 'path', valueString: 'Endpoint.name' }, { name: 'value', valueString: 'Via FHIRPath' }] },
+        { name: 'operation', part: [{ name: 'type', valueCode: 'replace' }, { name: 'path', valueString: "Endpoint.identifier.where(value = 'P9').value" }, { name: 'value', valueString: 'P10' }] },
+      ],
+    }),
+  });
+  t.equal(fhirpath.status, 200, JSON.stringify(fhirpath.body));
+  t.equal(fhirpath.body.name, 'Via FHIRPath');
+  t.equal(fhirpath.body.identifier[0].value, 'P10');
+  const bad = await server.fhir(`Endpoint/${id}`, {
+    method: 'PATCH',
+    body: JSON.stringify({ resourceType: 'Parameters', parameter: [{ name: 'operation', part: [{ name: 'type', valueCode: 'replace' }, { name: 'path', valueString: 'Endpoint.nothing' }, { name: 'value', valueString: 'x' }] }] }),
+  });
+  t.equal(bad.status, 422, 'a path that selects nothing');
+  const history = await server.fhir(`Endpoint/${id}/_history`);
+  t.equal(history.body.entry.length, 3, 'two patches, two new versions');
+});

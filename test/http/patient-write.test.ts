@@ -184,7 +184,7 @@ t.test('authentication and rights', async (t) => {
   t.equal(metadata.body.resourceType, 'CapabilityStatement');
   t.equal(metadata.body.fhirVersion, '4.0.1');
   const patient = metadata.body.rest[0].resource.find((r: any) => r.type === 'Patient');
-  t.same(patient.interaction.map((i: any) => i.code).sort(), ['create', 'delete', 'history-instance', 'history-type', 'read', 'search-type', 'update', 'vread']);
+  t.same(patient.interaction.map((i: any) => i.code).sort(), ['create', 'delete', 'history-instance', 'history-type', 'patch', 'read', 'search-type', 'update', 'vread']);
   t.ok(patient.searchParam.some((p: any) => p.name === 'identifier' && p.type === 'token'));
   t.equal(patient.supportedProfile[0], 'https://openimis.github.io/openimis_fhir_r4_ig/StructureDefinition/openimis-patient');
 });

@@ -5,7 +5,8 @@
  */
 import type { FhirResource as Resource } from 'fhir/r4.js';
 import type { AnyResourceDefinition, RequestContext, Row, WriteContext } from '../types.js';
-import { badRequest, gone, notFound, notSupported, preconditionFailed, informational } from '../outcome.js';
+import { badRequest, gone, notFound, notSupported, preconditionFailed, informational, unprocessable } from '../outcome.js';
+import { applyPatchDocument } from '../patch/index.js';
 import { findEntity, stateOf, versionOf } from '../store.js';
 import { parseSearch } from '../search/parse.js';
 import { searchRows } from '../search/execute.js';
@@ -39,6 +40,30 @@ export const update: Handler = async (req, ctx) => {
       throw badRequest(`The resource id "${body.id}" does not match the URL id "${id}"`, [`${def.type}.id`]);
     }
     return respond(req, def, await updateRow(def, body, current, req, wctx), wctx, 200);
+  });
+};
+
+/** PATCH [type]/[id] and PATCH [type]?[search]: patch the current version, then update with it. */
+export const patch: Handler = async (req, ctx) => {
+  const { def, id } = req;
+  if (!def.update) throw notSupported(`${def.type} cannot be changed through this server`);
+  return inTransaction(ctx, async (wctx) => {
+    let current: Row | undefined;
+    if (id !== undefined) {
+      current = await findEntity(def, wctx, id, wctx.tx);
+      if (!current) throw notFound(def.type, id);
+    } else {
+      const found = await matching(def, wctx, req.query);
+      if (found.length !== 1) throw found.length ? preconditionFailed(`The search matches several ${def.type} resources`) : notFound(def.type, '?');
+      current = found[0];
+    }
+    if (stateOf(current, def.table) === 'deleted') throw gone(def.type, String(current[def.table.uuid]).toLowerCase());
+    const { resource } = await materialise(def, current, wctx);
+    const patched = applyPatchDocument(resource as unknown as Record<string, unknown>, req.body, req.headers['content-type'] ?? '');
+    if (patched.resourceType !== resource.resourceType || patched.id !== resource.id) {
+      throw unprocessable('A patch cannot change the resourceType or the id', [`${def.type}.id`]);
+    }
+    return respond(req, def, await updateRow(def, patched as unknown as Resource, current, req, wctx), wctx, 200);
   });
 };
 

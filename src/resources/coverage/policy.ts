@@ -3,7 +3,9 @@
  * need: the family and its head, the product and the enrolment officer. All on keys of current rows:
  * openIMIS history copies get keys of their own, so the references of a policy stay on current rows.
  */
+import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
+import { projectFile } from '../../paths.js';
 import type { VersionedTable } from '../../fhir/types.js';
 
 export const policyTable: VersionedTable = {
@@ -47,3 +49,14 @@ export { dayOf } from '../insurance-plan/to-fhir.js';
 
 /** The insurer: the openIMIS module's configuration-backed Organization (type ins). */
 export const INSURER = { id: 'openIMIS-Implementation', code: 'openIMIS', name: 'openIMIS Implementation' };
+
+/**
+ * FHIR code → every legacy value mapped to it, for token search over a many-to-one mapping
+ * (loadMapping's searchMap keeps one legacy value per code).
+ */
+export function legacyCodesByFhir(name: string): Record<string, (string | number)[]> {
+  const file = JSON.parse(readFileSync(projectFile('mappings', `${name}.json`), 'utf8')) as { codes: { legacy: string | number; fhir: string }[] };
+  const map: Record<string, (string | number)[]> = {};
+  for (const code of file.codes) (map[code.fhir] ??= []).push(code.legacy);
+  return map;
+}

@@ -2,13 +2,7 @@
 import type { SearchParamDecl } from '../../fhir/types.js';
 import { IG } from '../ig.js';
 import { coverageStatus, policyStatus } from './to-fhir.js';
-
-/** FHIR code → every legacy value mapped to it (the coverage status mapping is many-to-one). */
-export function groupedSearchMap(mapping: { searchMap(): Record<string, string | number>; fhirCodes(): string[] }, file: { legacy: string | number; fhir: string }[]) {
-  const map: Record<string, (string | number)[]> = {};
-  for (const code of file) (map[code.fhir] ??= []).push(code.legacy);
-  return map;
-}
+import { legacyCodesByFhir } from './policy.js';
 
 export const policyIdentifier: SearchParamDecl = {
   code: 'identifier',
@@ -49,17 +43,9 @@ export const coverageSearchParams: SearchParamDecl[] = [
     code: 'status',
     type: 'token',
     description: 'draft (idle, ready), active, cancelled (suspended, expired)',
-    tokens: [{ column: 't.PolicyStatus', system: coverageStatus.system, codes: coverageStatusSearch() }],
+    tokens: [{ column: 't.PolicyStatus', system: coverageStatus.system, codes: legacyCodesByFhir('policy-status') }],
   },
   policyStatusParam,
   insurancePlanParam,
   familyParam,
 ];
-
-function coverageStatusSearch(): Record<string, number[]> {
-  const map: Record<string, number[]> = {};
-  for (const [legacy, code] of [1, 2, 4, 8, 16].map((l) => [l, coverageStatus.toCode(l)] as const)) {
-    if (code) (map[code] ??= []).push(legacy);
-  }
-  return map;
-}

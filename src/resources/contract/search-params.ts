@@ -1,0 +1,18 @@
+/** Contract search parameters, as data over tblPolicy columns. */
+import type { SearchParamDecl } from '../../fhir/types.js';
+import { familyParam, insurancePlanParam, policyIdentifier, policyStatusParam } from '../coverage/search-params.js';
+import { contractStatus } from './to-fhir.js';
+
+export const contractSearchParams: SearchParamDecl[] = [
+  policyIdentifier,
+  {
+    code: 'status',
+    type: 'token',
+    description: 'offered (idle), executed (active), disputed (suspended), terminated (expired), executable (ready)',
+    tokens: [{ column: 't.PolicyStatus', system: contractStatus.system, codes: contractStatus.searchMap() }],
+  },
+  policyStatusParam,
+  { ...familyParam, code: 'subject', description: 'The family (Group) the policy covers', definition: undefined },
+  { code: 'issued', type: 'date', description: 'Enrolment date', column: 't.EnrollDate', precision: 'day', sortColumn: 't.EnrollDate' },
+  insurancePlanParam,
+];
