@@ -35,6 +35,13 @@ export interface LoadResult {
   /** CPU milliseconds per request in the target process and in all postgres processes. */
   serverCpuMsPerReq?: number;
   pgCpuMsPerReq?: number;
+  /** CPU the load generator (this process) used, in % of one core. */
+  loadgenCpuPct?: number;
+  /**
+   * CPU used during the run by processes other than the target, PostgreSQL and the load generator
+   * (other work on a shared machine), in % of the whole machine: above ~10 % the numbers are noisy.
+   */
+  othersCpuPct?: number;
   valid: boolean;
 }
 
@@ -69,6 +76,41 @@ function postgresCpuMs(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Busy and total CPU ticks of the whole machine, from the first line of /proc/stat. */
+export function machineTicks(): { busy: number; total: number } | undefined {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const n = fields.map(Number);
+    const total = n.slice(0, 8).reduce((a, b) => a + b, 0); // user nice system idle iowait irq softirq steal
+    return { busy: total - n[3] - n[4], total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU % of the machine used by processes other than `pids`, PostgreSQL and this one, over `ms`. */
+export async function othersCpuPct(ms: number, pids: number[] = []): Promise<number | undefined> {
+  const ours = () => pids.reduce((a, pid) => a + (processCpuMs(pid) ?? 0), 0) + (postgresCpuMs() ?? 0) + selfCpuMs();
+  const m0 = machineTicks();
+  const o0 = ours();
+  await new Promise((r) => setTimeout(r, ms));
+  const m1 = machineTicks();
+  const o1 = ours();
+  return others(m0, m1, o1 - o0);
+}
+
+const selfCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+function others(m0: ReturnType<typeof machineTicks>, m1: ReturnType<typeof machineTicks>, oursMs: number): number | undefined {
+  if (!m0 || !m1 || m1.total === m0.total) return undefined;
+  const busyMs = ((m1.busy - m0.busy) * 1000) / CLOCK_TICKS;
+  const totalMs = ((m1.total - m0.total) * 1000) / CLOCK_TICKS;
+  return Math.max(0, Math.round(((busyMs - oursMs) / totalMs) * 100));
 }
 
 function run(spec: LoadSpec, durationS: number): Promise<autocannon.Result> {
@@ -108,9 +150,16 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
   if (spec.warmupS > 0) await run(spec, spec.warmupS);
   const cpu0 = spec.pid ? processCpuMs(spec.pid) : undefined;
   const pg0 = postgresCpuMs();
+  const self0 = selfCpuMs();
+  const m0 = machineTicks();
+  const t0 = Date.now();
   const r = await run(spec, spec.durationS);
+  const wallMs = Date.now() - t0;
+  const m1 = machineTicks();
+  const self1 = selfCpuMs();
   const cpu1 = spec.pid ? processCpuMs(spec.pid) : undefined;
   const pg1 = postgresCpuMs();
+  const used = (a?: number, b?: number) => (a === undefined || b === undefined ? 0 : b - a);
   const requests = r.requests.total;
   const perReq = (a?: number, b?: number) =>
     a === undefined || b === undefined || requests === 0 ? undefined : Math.round(((b - a) / requests) * 1000) / 1000;
@@ -132,6 +181,8 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
     statusCodes,
     serverCpuMsPerReq: perReq(cpu0, cpu1),
     pgCpuMsPerReq: perReq(pg0, pg1),
+    loadgenCpuPct: Math.round(((self1 - self0) / wallMs) * 100),
+    othersCpuPct: others(m0, m1, used(cpu0, cpu1) + used(pg0, pg1) + (self1 - self0)),
     valid: r.non2xx === 0 && r.errors === 0 && r.timeouts === 0 && requests > 0,
   };
 }

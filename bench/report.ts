@@ -48,7 +48,7 @@ export function printReport(rows: LoadResult[], ratioRows: Ratio[]): void {
   console.log('');
   console.log(
     table(
-      ['target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/req node', 'CPU ms/req pg', ''],
+      ['target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/req node', 'CPU ms/req pg', 'loadgen %', 'others %', ''],
       rows.map((r) => [
         DESCRIPTIONS[r.name] ?? r.name,
         r.rps.toLocaleString('en'),
@@ -57,11 +57,16 @@ export function printReport(rows: LoadResult[], ratioRows: Ratio[]): void {
         String(r.non2xx + r.errors + r.timeouts),
         fmt(r.serverCpuMsPerReq),
         fmt(r.pgCpuMsPerReq),
+        r.loadgenCpuPct === undefined ? '-' : String(r.loadgenCpuPct),
+        r.othersCpuPct === undefined ? '-' : String(r.othersCpuPct),
         r.valid ? '' : `INVALID (${Object.entries(r.statusCodes).filter(([c]) => !c.startsWith('2')).map(([c, n]) => `${n}×${c}`).join(', ') || 'errors'})`,
       ]),
-      (i) => i > 0 && i < 7,
+      (i) => i > 0 && i < 9,
     ),
   );
+  console.log('CPU ms/req: CPU time of the target process / of all PostgreSQL processes per request. loadgen %: this');
+  console.log('process (autocannon), % of one core. others %: CPU used by anything else, % of the machine: above ~10 %');
+  console.log('the machine was shared during the run and its numbers are noisy.');
   console.log('');
   console.log(
     table(

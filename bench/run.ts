@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { benchDbFromEnv, describeDb, prepare, sample, type BenchDb, type Samples } from './data.js';
-import { measure, type LoadResult, type LoadSpec } from './load.js';
+import { measure, othersCpuPct, type LoadResult, type LoadSpec } from './load.js';
 import { installCleanup, spawnChild, stopAll, type Child } from './procs.js';
 import { printReport, ratios, type Ratio } from './report.js';
 
@@ -24,6 +24,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --rounds R        repeat every run R times and report the median (default 1)
   --samples N       random insurees the requests are drawn from (default 2000)
   --only LIST       comma list of runs: bare,ceiling-read,ours-read,ceiling-search,ours-search-id,ours-search-name
+  --wait-quiet S    before each run, wait up to S seconds for other processes to use < 10 % CPU
+                    (shared machines; default 0: just report their share in the "others %" column)
   --cpu-prof        write a V8 CPU profile of this server to bench/results/profiles/
 Environment: BENCH_DB_NAME (default openimis_fhir_bench), DB_HOST, DB_PORT, DB_USER, DB_PASSWORD.`;
 
@@ -41,6 +43,7 @@ function options() {
       rounds: { type: 'string', default: '1' },
       samples: { type: 'string', default: '2000' },
       only: { type: 'string' },
+      'wait-quiet': { type: 'string', default: '0' },
       'cpu-prof': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -61,6 +64,7 @@ function options() {
     samples: int('samples', 10, 100_000),
     only: values.only ? new Set(values.only.split(',').map((s) => s.trim())) : undefined,
     cpuProf: values['cpu-prof'],
+    waitQuietS: int('wait-quiet', 0, 3600),
   };
   for (const name of opts.only ?? []) {
     if (!RUN_NAMES.includes(name)) throw new UsageError(`--only: unknown run "${name}"; known: ${RUN_NAMES.join(', ')}`);
@@ -250,9 +254,15 @@ async function main(): Promise<number> {
   for (const run of runs) await smokeTest(run);
   log(`targets ready: bare ${bare.url}, ceiling ${ceiling.url}, ours ${ours.url}; ${runs.length} runs × ${opts.rounds} round(s) × (${opts.warmupS} + ${opts.durationS}) s, ${opts.connections} connections`);
 
+  const pids = [bare.child.pid, ceiling.child.pid, ours.child.pid];
+  const busy = await othersCpuPct(2000, pids);
+  if (busy !== undefined && busy >= 10) {
+    log(`warning: other processes use ${busy} % of this machine's CPU: the numbers will be noisy${opts.waitQuietS ? '' : ' (see --wait-quiet)'}`);
+  }
   const results = new Map<string, LoadResult[]>();
   for (let round = 1; round <= opts.rounds; round++) {
     for (const run of runs) {
+      if (opts.waitQuietS) await waitQuiet(opts.waitQuietS, pids);
       const spec: LoadSpec = {
         name: run.name,
         url: run.target.url,
@@ -291,6 +301,15 @@ async function main(): Promise<number> {
   writeFileSync('bench/results/latest.json', `${JSON.stringify(out, null, 2)}\n`);
   log('results written to bench/results/latest.json');
   return rows.every((r) => r.valid) ? 0 : 2;
+}
+
+async function waitQuiet(maxS: number, pids: number[]): Promise<void> {
+  const deadline = Date.now() + maxS * 1000;
+  let others = await othersCpuPct(2000, pids);
+  while (others !== undefined && others >= 10 && Date.now() < deadline) {
+    log(`waiting for a quieter machine (others use ${others} % CPU)`);
+    others = await othersCpuPct(3000, pids);
+  }
 }
 
 function describeDbParts(db: BenchDb) {
