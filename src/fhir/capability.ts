@@ -48,6 +48,6 @@ export function capabilityStatement(registry: Registry, baseUrl: string): Capabi
     date: new Date().toISOString(),
     implementation: { description: 'openIMIS FHIR R4 server', url: baseUrl },
     patchFormat: ['application/json-patch+json', 'application/fhir+json'],
-    rest: STATIC.rest!.map((rest) => ({ ...rest, resource: resources })),
+    rest: STATIC.rest!.map((rest) => ({ ...rest, resource: resources, interaction: [{ code: 'batch' }, { code: 'transaction' }] })),
   };
 }

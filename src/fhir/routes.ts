@@ -5,7 +5,8 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Registry } from './registry.js';
 import type { AnyResourceDefinition, Caller, Interaction, RequestContext } from './types.js';
-import { FhirError, forbidden, unauthorized } from './outcome.js';
+import { FhirError, unauthorized } from './outcome.js';
+import { authorize } from './authorize.js';
 import { negotiate, sendFhir } from './formats.js';
 import type { Handler } from './interactions/types.js';
 import type { Query } from './search/parse.js';
@@ -14,6 +15,7 @@ import { search } from './interactions/search.js';
 import { instanceHistory, typeHistory } from './interactions/history.js';
 import { conditionalRemove, conditionalUpdate, create, patch, remove, update } from './interactions/write.js';
 import { capabilityStatement } from './capability.js';
+import { processBundle } from './interactions/bundle.js';
 import { dialectFor } from '../db/dialect/index.js';
 
 export interface FhirRoutesOptions {
@@ -80,6 +82,11 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
     return sendFhir(request, reply, 200, capabilityStatement(registry, `${origin}${opts.basePath}`));
   });
 
+  // batch and transaction: rights are checked entry by entry, as for the plain routes.
+  app.post('/', async (request, reply) => {
+    negotiate(request);
+    return sendFhir(request, reply, 200, await processBundle(request.body, contextOf(request)));
+  });
   app.get('/:type', route('search-type', search));
   app.post('/:type/_search', route('search-type', search));
   app.get('/:type/_history', route('history-type', typeHistory));
@@ -94,17 +101,6 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
   app.delete('/:type', route('delete', conditionalRemove));
   app.delete('/:type/:id', route('delete', remove));
 };
-
-/** openIMIS rights: any one listed right suffices; administrators pass every check. */
-function authorize(caller: Caller, def: AnyResourceDefinition, interaction: Interaction) {
-  // PATCH is an update: it needs what update needs unless the resource says otherwise.
-  const needed = def.rights[interaction] ?? (interaction === 'patch' ? def.rights.update : undefined);
-  if (needed === undefined) {
-    throw new FhirError(405, { code: 'not-supported', diagnostics: `${interaction} is not supported on ${def.type}` });
-  }
-  if (caller.isAdmin || needed.length === 0 || needed.some((right) => caller.rights.has(right))) return;
-  throw forbidden(`${interaction} on ${def.type} requires one of the openIMIS rights ${needed.join(', ')}`);
-}
 
 /** A POST _search takes its parameters from the form body as well as the URL. */
 function interactionQuery(request: FastifyRequest, interaction: Interaction): Query {

@@ -8,7 +8,11 @@ import { insurancePlanResource } from './insurance-plan/index.js';
 import { groupResource } from './group/index.js';
 import { coverageResource } from './coverage/index.js';
 import { contractResource } from './contract/index.js';
+import { medicationResource } from './medication/index.js';
+import { activityDefinitionResource } from './activity-definition/index.js';
+import { claimResource } from './claim/index.js';
+import { claimResponseResource } from './claim-response/index.js';
 
 export function createResources(deps: ResourceDeps): AnyResourceDefinition[] {
-  return [patientResource(deps), locationResource(), organizationResource(deps), insurancePlanResource(), groupResource(deps), coverageResource(), contractResource()];
+  return [patientResource(deps), locationResource(), organizationResource(deps), insurancePlanResource(), groupResource(deps), coverageResource(), contractResource(), medicationResource(), activityDefinitionResource(), claimResource(), claimResponseResource()];
 }

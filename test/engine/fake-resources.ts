@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type { Endpoint, Device } from 'fhir/r4.js';
 import type { ResourceDefinition, VersionedTable } from '../../src/fhir/types.js';
 import { insertVersioned, updateVersioned, deleteVersioned } from '../../src/db/legacy-history.js';
+import { unprocessable } from '../../src/fhir/outcome.js';
 
 const versioned = (name: string, pk: string, uuid: string): VersionedTable => ({
   name, pk, uuid, validityFrom: 'ValidityFrom', validityTo: 'ValidityTo', legacyId: 'LegacyID', auditUser: 'AuditUserID',
@@ -72,4 +73,11 @@ export const fakeChild: ResourceDefinition<Device> = {
     { code: 'organization', type: 'reference', description: 'parent', column: 't.ParentID', target: 'Endpoint' },
   ],
   rights,
+  create: async (r, ctx) => {
+    const ref = (r as any).extension?.find((e: any) => e.url === 'urn:parent')?.valueReference?.reference as string | undefined;
+    const parent = ref ? await ctx.tx(parentTable.name).where(parentTable.uuid, ref.replace('Endpoint/', '')).first() : undefined;
+    if (ref && !parent) throw unprocessable(`no parent ${ref}`);
+    const name = (r as any).name?.[0]?.family;
+    return (await insertVersioned(ctx.tx, childTable, { Name: name, ParentID: parent?.ParentID ?? null }, { userId: ctx.caller.userId, at: ctx.at })).id;
+  },
 };

@@ -9,6 +9,7 @@ import { policyTable, selectPolicy } from '../coverage/policy.js';
 import { contractSearchParams } from './search-params.js';
 import { policyToContract } from './to-fhir.js';
 import { loadPolicyDetails } from './details.js';
+import { createPolicy } from './write.js';
 
 const READ = [101201];
 
@@ -27,6 +28,8 @@ export function contractResource(): ResourceDefinition<Contract> {
       'search-type': READ,
       'history-instance': READ,
       'history-type': READ,
+      create: [101202],
     },
+    create: createPolicy,
   };
 }
