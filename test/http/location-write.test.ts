@@ -84,6 +84,16 @@ t.test('update: history copy + in-place update, two versions, vread of the old o
 
   const byCode = await put('R1D1M8', { ...res.body, name: 'By Code' });
   t.equal(byCode.status, 200, 'update addressed by business code');
+
+  const patched = await server.fhir(`Location/${id}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json-patch+json' },
+    body: JSON.stringify([{ op: 'replace', path: '/name', value: 'Patched' }]),
+  });
+  t.equal(patched.status, 200, `JSON Patch goes through the same update: ${JSON.stringify(patched.body)}`);
+  t.equal(patched.body.name, 'Patched');
+  t.equal(patched.body.partOf.reference, `Location/${L.district.uuid}`, 'the rest kept');
+  t.equal((await db('tblLocations').where('LegacyID', before.LocationId)).length, 3, 'one history row per change');
 });
 
 t.test('update: move to another parent; the level cannot change', async (t) => {

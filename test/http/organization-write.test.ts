@@ -105,6 +105,14 @@ t.test('update: history copy + in-place update, two versions; columns not in FHI
   const old = await server.fhir(`Organization/${id}/_history/${history.body.entry[1].resource.meta.versionId}`);
   t.equal(old.body.telecom[0].value, '+255 22 000 0001');
 
+  const patched = await server.fhir(`Organization/${id}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json-patch+json' },
+    body: JSON.stringify([{ op: 'add', path: '/telecom/-', value: { system: 'email', value: 'centre@health.example.org' } }]),
+  });
+  t.equal(patched.status, 200, `JSON Patch goes through the same update: ${JSON.stringify(patched.body)}`);
+  t.match(await db('tblHF').where('HfUUID', id).first(), { Phone: '+255 22 999 9999', eMail: 'centre@health.example.org', LocationId: L.district.id });
+
   const moved = await put(id, { ...changed, address: [{ extension: [{ url: sd('address-location-reference'), valueReference: { reference: 'Location/R2D1' } }] }] });
   t.equal(moved.status, 200);
   t.equal((await db('tblHF').where('HfUUID', id).first()).LocationId, (await db('tblLocations').where('LocationCode', 'R2D1').first()).LocationId);
