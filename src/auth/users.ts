@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Caller } from '../fhir/types.js';
+import { loadScope, UNRESTRICTED, type RowScope } from './scope.js';
 
 export const IMIS_ADMINISTRATOR = 64;
 const CACHE_MS = 30_000;
@@ -16,12 +17,17 @@ export interface LegacyUser extends Caller {
   healthFacilityId: number | null;
   /** Changes whenever the password changes; tokens we issue carry it. */
   passwordFingerprint: string;
+  /** Row-level security: what data the user may see and change. */
+  scope: RowScope;
 }
 
 export class UserDirectory {
   private readonly cache = new Map<string, { user: LegacyUser | null; expires: number }>();
 
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly opts: { rowSecurity: boolean } = { rowSecurity: true },
+  ) {}
 
   async find(username: string): Promise<LegacyUser | null> {
     const cached = this.cache.get(username);
@@ -52,12 +58,13 @@ export class UserDirectory {
       .whereNull('r.ValidityTo')
       .where((q) => q.whereNull('r.IsBlocked').orWhere('r.IsBlocked', false))
       .select('rr.RightID', 'r.IsSystem');
-    return {
+    const isAdmin = grants.some((g) => Number(g.IsSystem) === IMIS_ADMINISTRATOR);
+    const user = {
       userId: row.UserID,
       userUuid: String(row.UserUUID).toLowerCase(),
       username: row.LoginName,
       rights: new Set(grants.filter((g) => g.RightID != null).map((g) => Number(g.RightID))),
-      isAdmin: grants.some((g) => Number(g.IsSystem) === IMIS_ADMINISTRATOR),
+      isAdmin,
       privateKey: row.PrivateKey ?? '',
       storedPassword: row.StoredPassword ?? '',
       healthFacilityId: row.HFID ?? null,
@@ -66,5 +73,7 @@ export class UserDirectory {
         .digest('hex')
         .slice(0, 16),
     };
+    const scope = isAdmin || !this.opts.rowSecurity ? UNRESTRICTED : await loadScope(this.db, user);
+    return { ...user, scope };
   }
 }

@@ -34,7 +34,7 @@ declare module 'fastify' {
 export const authPlugin = fp(
   async (app: FastifyInstance, opts: { config: Config }) => {
     const { config } = opts;
-    const users = new UserDirectory(app.db);
+    const users = new UserDirectory(app.db, { rowSecurity: config.rowSecurity });
     app.decorate('users', users);
     app.decorateRequest('caller', null);
 

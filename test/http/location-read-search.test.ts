@@ -103,6 +103,9 @@ t.test('history and vread serve the legacy history row of a renamed district', a
   t.equal(vread.status, 200);
   t.equal(vread.body.name, h.oldName);
   t.equal(vread.body.partOf.reference, `Location/${L.region.uuid}`, 'an old version keeps its parent');
+  const typeHistory = await server.fhir('Location/_history?_count=100');
+  t.equal(typeHistory.status, 200, 'type history');
+  t.equal(typeHistory.body.entry.length, L.rows, 'every tblLocations row is a version');
 });
 
 t.test('search: identifier, name, physical-type, status, _id, _sort', async (t) => {

@@ -105,6 +105,9 @@ t.test('history and vread serve the legacy history row (the old phone number)', 
   t.equal(before.contact?.length, 1, 'an old version still lists the facility\'s claim administrators');
   const vread = await server.fhir(`Organization/${HF.uuid}/_history/${before.meta.versionId}`);
   t.equal(vread.body.telecom[0].value, before.telecom[0].value);
+  const typeHistory = await server.fhir('Organization/_history?_count=100');
+  t.equal(typeHistory.status, 200, 'type history');
+  t.equal(typeHistory.body.entry.length, Number((await db('tblHF').count({ n: '*' }))[0].n), 'every tblHF row is a version');
 });
 
 t.test('search: identifier, code, name, type, active, address, hf-level, hf-care-type, _sort', async (t) => {

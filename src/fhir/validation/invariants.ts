@@ -5,21 +5,18 @@
  * invariants of its definition. ext-1 (an extension has a value or extensions, not both) is
  * checked natively, ele-1 (no empty elements) by the schema.
  */
-import { createRequire } from 'node:module';
 import type { Issue } from '../outcome.js';
 import { fhirJsonSchema, propertiesOf } from './fhir-schema.js';
 import { checkInvariant, type Invariant } from './fhirpath.js';
-
-const require = createRequire(import.meta.url);
+import r4Invariants from './r4-invariants.json' with { type: 'json' };
 
 interface CoreInvariant extends Invariant {
   element?: string;
 }
 
-let table: Record<string, CoreInvariant[]> | undefined;
+const table = r4Invariants.invariants as Record<string, CoreInvariant[]>;
 
 function invariantsTable(): Record<string, CoreInvariant[]> {
-  table ??= (require('./r4-invariants.json') as { invariants: Record<string, CoreInvariant[]> }).invariants;
   return table;
 }
 

@@ -3,6 +3,7 @@ import type { Patient } from 'fhir/r4.js';
 import type { ResourceDefinition } from '../../fhir/types.js';
 import type { ResourceDeps } from '../deps.js';
 import { structureDefinition } from '../ig.js';
+import { insureeScope } from '../row-security.js';
 import { insureeTable, selectInsuree } from './table.js';
 import { patientSearchParams } from './search-params.js';
 import { insureeToPatient } from './to-fhir.js';
@@ -17,6 +18,7 @@ export function patientResource(deps: ResourceDeps): ResourceDefinition<Patient>
     select: selectInsuree,
     toFhir: (row) => insureeToPatient(row, deps),
     searchParams: patientSearchParams,
+    scope: insureeScope,
     rights: {
       read: [101101],
       vread: [101101],

@@ -11,6 +11,7 @@ import { isUuid } from '../../fhir/store.js';
 import { deleteVersioned, insertVersioned, updateVersioned } from '../../db/legacy-history.js';
 import { FACILITIES, VILLAGES, findCurrent, resolveReference } from '../lookups.js';
 import { referenceId } from '../ig.js';
+import { assertLocationAllowed } from '../row-security.js';
 import type { CodeTables } from '../code-tables.js';
 import { insureeTable } from './table.js';
 import { patientToInsuree, type PatientInput } from './from-fhir.js';
@@ -32,6 +33,7 @@ export async function createInsuree(patient: Patient, ctx: WriteContext, codes: 
   if (family && input.isHead && (await familyHasHead(tx, family))) {
     throw unprocessable('The referenced family already has a head', ['Patient.extension']);
   }
+  assertLocationAllowed(ctx, village?.LocationId ?? family?.LocationId, 'The family of this insuree');
   let createdFamily = false;
   if (!family) {
     if (!village) throw unprocessable('A new head of family needs an address with a village (address-location-reference)', ['Patient.address']);
@@ -69,6 +71,7 @@ export async function updateInsuree(patient: Patient, current: Row, ctx: WriteCo
   if (input.isHead && family.FamilyID !== current.FamilyID) {
     throw unprocessable('A head of family cannot move to another family', ['Patient.extension']);
   }
+  assertLocationAllowed(ctx, village?.LocationId ?? family.LocationId, 'The new address of this insuree');
   await updateVersioned(
     tx,
     insureeTable,
