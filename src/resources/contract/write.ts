@@ -44,8 +44,8 @@ export async function createPolicy(contract: Contract, ctx: WriteContext): Promi
   if (input.uuid && (await tx('tblPolicy').where('PolicyUUID', input.uuid).first('PolicyID'))) {
     throw conflict(`A policy with UUID ${input.uuid} already exists`);
   }
-  await checkNoOverlap(tx, family, product, input.startDate, expiryDate);
   const payers = await resolvePayers(tx, input);
+  await checkNoOverlap(tx, family, product, input.startDate, expiryDate);
 
   const audit = { userId: ctx.caller.userId, at: ctx.at };
   const { id } = await insertVersioned(
