@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type { Config } from './config.js';
 import { dbPlugin } from './plugins/db.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { hardeningPlugin } from './plugins/hardening.js';
 import { authPlugin } from './plugins/auth.js';
 import { healthRoutes } from './plugins/health.js';
 import { loginRoutes } from './auth/login.js';
@@ -59,6 +60,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorsPlugin);
+  await app.register(hardeningPlugin, { config });
   await app.register(dbPlugin, { db: opts.db, destroyOnClose: opts.ownsDb ?? true });
   await app.register(authPlugin, { config });
   await app.register(healthRoutes);

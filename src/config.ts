@@ -43,9 +43,11 @@ export interface Config {
   rowSecurity: boolean;
   remoteUserAuthentication: boolean;
   remoteUserHeader: string;
-  rateLimit: { rate: number; windowMs: number; redisUrl: string };
+  rateLimit: { enabled: boolean; rate: number; windowMs: number; redisUrl: string };
+  /** Security headers (helmet): on in PROD, configurable in DEV (SECURITY_HEADERS). */
+  securityHeaders: boolean;
   jwt: { expiresInSeconds: number; privateKeyFile: string; publicKeyFile: string };
-  loginLockout: { failureLimit: number; cooloffMinutes: number };
+  loginLockout: { enabled: boolean; failureLimit: number; cooloffMinutes: number };
   currency: string;
   db: DbConfig;
 }
@@ -151,13 +153,15 @@ export function loadConfig(env: Record<string, string | undefined> = loadEnv()):
     rowSecurity: bool('ROW_SECURITY', true),
     remoteUserAuthentication: bool('REMOTE_USER_AUTHENTICATION', false),
     remoteUserHeader: (get('REMOTE_USER_HEADER_NAME') ?? 'remote-user').replace(/^HTTP_/i, '').replace(/_/g, '-').toLowerCase(),
-    rateLimit: { ...rate, redisUrl: get('REDIS_URL') ?? '' },
+    rateLimit: { enabled: bool('RATELIMIT_ENABLED', mode === 'PROD'), ...rate, redisUrl: get('REDIS_URL') ?? '' },
+    securityHeaders: bool('SECURITY_HEADERS', mode === 'PROD'),
     jwt: {
       expiresInSeconds: int('JWT_EXPIRATION_SECONDS', 24 * 3600, 60),
       privateKeyFile: get('JWT_PRIVATE_KEY_FILE') ?? 'keys/jwt_private_key.pem',
       publicKeyFile: get('JWT_PUBLIC_KEY_FILE') ?? 'keys/jwt_public_key.pem',
     },
     loginLockout: {
+      enabled: bool('LOGIN_LOCKOUT', mode === 'PROD'),
       failureLimit: int('LOGIN_LOCKOUT_FAILURE_LIMIT', 5, 1),
       cooloffMinutes: int('LOGIN_LOCKOUT_COOLOFF_TIME', 5, 1),
     },

@@ -11,7 +11,7 @@ export const loginRoutes: FastifyPluginAsync = async (app) => {
     if (!body || typeof body.username !== 'string' || typeof body.password !== 'string' || !body.username) {
       throw badRequest('The login body must be {"username": "...", "password": "..."}');
     }
-    const user = await app.verifyCredentials(body.username, body.password);
+    const user = await app.verifyCredentials(body.username, body.password, request.ip);
     if (!user) throw unauthorized('Incorrect username or password');
     return app.issueToken(user);
   });

@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { UserDirectory, type LegacyUser } from '../auth/users.js';
 import { checkPassword } from '../auth/password.js';
+import { LoginGuard } from '../auth/lockout.js';
 import { unauthorized } from '../fhir/outcome.js';
 
 export const TOKEN_ISSUER = 'openimis-fhir-r4';
@@ -27,7 +28,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     users: UserDirectory;
     issueToken(user: LegacyUser): { token: string; exp: number };
-    verifyCredentials(username: string, password: string): Promise<LegacyUser | null>;
+    /** Checks a password, with the lock-out of repeated failures per client IP and user name. */
+    verifyCredentials(username: string, password: string, ip: string): Promise<LegacyUser | null>;
   }
 }
 
@@ -56,9 +58,17 @@ export const authPlugin = fp(
       decode: { complete: true },
     });
 
-    app.decorate('verifyCredentials', async (username: string, password: string) => {
+    const guard = new LoginGuard({ ...config.loginLockout, redisUrl: config.rateLimit.redisUrl });
+    app.addHook('onClose', () => guard.close());
+    app.decorate('verifyCredentials', async (username: string, password: string, ip: string) => {
+      await guard.check(ip, username);
       const user = await users.find(username);
-      return user && checkPassword(password, user.privateKey, user.storedPassword) ? user : null;
+      if (user && checkPassword(password, user.privateKey, user.storedPassword)) {
+        await guard.succeeded(ip, username);
+        return user;
+      }
+      await guard.failed(ip, username);
+      return null;
     });
 
     app.decorate('issueToken', (user: LegacyUser) => {
@@ -89,7 +99,7 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest): Prom
   if (/^basic\s/i.test(header)) {
     const decoded = Buffer.from(header.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    const user = colon > 0 ? await app.verifyCredentials(decoded.slice(0, colon), decoded.slice(colon + 1)) : null;
+    const user = colon > 0 ? await app.verifyCredentials(decoded.slice(0, colon), decoded.slice(colon + 1), request.ip) : null;
     if (!user) throw unauthorized('Invalid username or password');
     return user;
   }

@@ -131,6 +131,7 @@ t.test('search by identifier, patient, provider, facility, created, use, status,
   t.same(ids(await search(`patient:identifier=${entered.chfid}`)), uuidsOf(byPatient), ':identifier');
 
   const atHospital = claimRows.filter((c) => c.HFID === DEMO.healthFacility.id);
+  t.ok(atHospital.length > 1 && atHospital.length < claimRows.length);
   t.same(ids(await search(`provider=Organization/${DEMO.healthFacility.uuid}`)), uuidsOf(atHospital));
   t.same(ids(await search(`facility=Organization/${DEMO.healthFacility.code}`)), uuidsOf(atHospital), 'facility, by HF code');
 
@@ -217,7 +218,9 @@ t.test('row security: a claim administrator sees the claims of his health facili
 
   const officer = await server.login(DEMO.users.enrolmentOfficer.login, DEMO.users.enrolmentOfficer.password);
   const districtHfs = (await db('tblHF as h').join('tblUsersDistricts as d', 'd.LocationId', 'h.LocationId').where('d.UserID', DEMO.users.enrolmentOfficer.id).whereNull('d.ValidityTo').select('h.HfID')).map((h) => h.HfID);
+  t.ok(districtHfs.length > 0, 'the officer has districts with facilities');
   const byDistrict = await server.fhir('Claim?_count=100', { token: officer });
+  t.ok(ids(byDistrict.body).length > 0);
   t.same(ids(byDistrict.body), uuidsOf(claimRows.filter((c) => districtHfs.includes(c.HFID))), 'by the districts of the user');
 
   const clerk = await server.login(DEMO.users.clerk.login, DEMO.users.clerk.password);

@@ -193,10 +193,14 @@ t.test('rights: add/edit/delete need 121902/121903/121904; regions and districts
     .returning('RoleID');
   await db('tblRoleRight').insert([121901, 121902, 121903, 121904].map((RightID) => ({ RoleID: roleId, RightID, ValidityFrom: new Date() })));
   await db('tblUserRole').insert({ UserID: DEMO.users.noRoles.id, RoleID: roleId, ValidityFrom: new Date() });
+  await db('tblUsersDistricts').insert({ UserID: DEMO.users.noRoles.id, LocationId: L.district.id, ValidityFrom: new Date(), AuditUserID: 1 });
   const token = await server.login(DEMO.users.noRoles.login, DEMO.users.noRoles.password);
   const clerk = await server.login(DEMO.users.clerk.login, DEMO.users.clerk.password);
 
   t.equal((await post(location('R1D1M5', 'By Clerk', 'W', { reference: `Location/${L.district.uuid}` }), clerk)).status, 403, 'Clerk has no 121902');
+  const elsewhere = await post(location('R2D1M9', 'Outside', 'W', { reference: 'Location/R2D1' }), token);
+  t.equal(elsewhere.status, 403, 'not under a district outside the user\'s');
+  t.match(elsewhere.body.issue[0].diagnostics, /outside the locations you may change/);
   const ward = await post(location('R1D1M5', 'By Location clerk', 'W', { reference: `Location/${L.district.uuid}` }), token);
   t.equal(ward.status, 201, 'a ward with 121902');
   const district = await post(location('R1D9', 'Not allowed', 'D', { reference: `Location/${L.region.uuid}` }), token);

@@ -206,6 +206,7 @@ t.test('bad input is a 4xx OperationOutcome naming the element, and writes nothi
 t.test('rights: 121102 add, 121103 edit, 121104 delete', async (t) => {
   // The demo HF Administrator role has 121101 and 121103, not 121102 nor 121104.
   await db('tblUserRole').insert({ UserID: DEMO.users.noRoles.id, RoleID: DEMO.roles.hfAdministrator.id, ValidityFrom: new Date() });
+  await db('tblUsersDistricts').insert({ UserID: DEMO.users.noRoles.id, LocationId: L.district.id, ValidityFrom: new Date(), AuditUserID: 1 });
   const hfAdmin = await server.login(DEMO.users.noRoles.login, DEMO.users.noRoles.password);
   const clerk = await server.login(DEMO.users.clerk.login, DEMO.users.clerk.password);
   t.equal((await post(facility('MWHP020'), clerk)).status, 403, 'Clerk');
@@ -215,4 +216,8 @@ t.test('rights: 121102 add, 121103 edit, 121104 delete', async (t) => {
   t.equal(read.status, 200, 'HF administrator reads');
   t.equal((await put(created.body.id, { ...read.body, name: 'Edited' }, { token: hfAdmin })).status, 200, 'and edits');
   t.equal((await server.fhir(`Organization/${created.body.id}`, { method: 'DELETE', token: hfAdmin })).status, 403, 'but does not delete');
+  const outOfDistrict = { ...read.body, address: [{ extension: [{ url: sd('address-location-reference'), valueReference: { reference: 'Location/R2D1' } }] }] };
+  const move = await put(created.body.id, outOfDistrict, { token: hfAdmin });
+  t.equal(move.status, 403, 'nor moves it out of its districts');
+  t.match(move.body.issue[0].diagnostics, /outside the locations you may change/);
 });

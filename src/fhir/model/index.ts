@@ -57,6 +57,8 @@ export interface PropertyInfo {
   readonly element: ElementInfo;
   /** The property's single type: the chosen one for a choice element. */
   readonly type: string;
+  /** Position of the element in the type's element order (sorts properties into XML order). */
+  readonly order: number;
 }
 
 const typeInfos = new Map<string, TypeInfo>();
@@ -162,15 +164,15 @@ export function propertiesOf(type: string): ReadonlyMap<string, PropertyInfo> {
   const map = new Map<string, PropertyInfo>();
   const elements = elementsOf(type);
   const plain = new Set(elements.filter((e) => !e.choice).map((e) => e.name));
-  for (const e of elements) {
-    if (!e.choice) map.set(e.name, { element: e, type: e.types[0] });
+  elements.forEach((e, order) => {
+    if (!e.choice) map.set(e.name, Object.freeze({ element: e, type: e.types[0], order }));
     else {
       for (const t of e.types) {
         const name = choiceName(e.name, t);
-        if (!plain.has(name) && !map.has(name)) map.set(name, { element: e, type: t });
+        if (!plain.has(name) && !map.has(name)) map.set(name, Object.freeze({ element: e, type: t, order }));
       }
     }
-  }
+  });
   propertyCache.set(type, map);
   return map;
 }

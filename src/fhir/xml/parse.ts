@@ -19,6 +19,11 @@ export interface FromXmlOptions {
   maxLength?: number;
   /** Deepest element nesting accepted (XHTML included); default 200. */
   maxDepth?: number;
+  /**
+   * Refuse elements out of StructureDefinition order (FHIR XML requires the order; by default it is
+   * not enforced, as JSON carries no order and nothing is lost).
+   */
+  strictOrder?: boolean;
 }
 
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -108,7 +113,10 @@ function parseTree(source: string, maxDepth: number): XNode {
 let extensionProperty: PropertyInfo | undefined;
 
 class Reader {
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly strictOrder: boolean,
+  ) {}
 
   /** Attributes a FHIR element may carry besides `allowed`: namespace declarations and foreign attributes (xsi:…). */
   private attributes(node: XNode, allowed: readonly string[], path: string): Record<string, string> {
@@ -146,6 +154,7 @@ class Reader {
     const props = propertiesOf(type);
     const found = new Map<string, { values: unknown[]; exts: (Record<string, unknown> | null)[] }>();
     const choices = new Map<string, string>();
+    let last: { name: string; order: number } | undefined;
     for (const child of elements(node)) {
       const name = child.local;
       if (child.uri !== FHIR_NS) {
@@ -161,6 +170,12 @@ class Reader {
       const prop = props.get(name);
       if (!prop || prop.element.xmlAttr) throw bad(`Unknown element '${name}' in ${path} (${at(child)})`, `${path}.${name}`);
       const childPath = `${path}.${name}`;
+      if (this.strictOrder) {
+        if (last && prop.order < last.order) {
+          throw bad(`Element '${name}' is out of order in ${path}: it must come before '${last.name}' (${at(child)})`, childPath);
+        }
+        last = { name, order: prop.order };
+      }
       if (prop.element.choice) {
         const other = choices.get(prop.element.name);
         if (other && other !== name) {
@@ -175,12 +190,13 @@ class Reader {
       entry.values.push(value);
       entry.exts.push(ext);
     }
-    for (const [name, prop] of props) {
-      const entry = found.get(name);
-      if (!entry) continue;
+    const names = [...found.keys()];
+    if (names.length > 1) names.sort((a, b) => props.get(a)!.order - props.get(b)!.order);
+    for (const name of names) {
+      const entry = found.get(name)!;
       const hasValue = entry.values.some((v) => v !== null);
       const hasExt = entry.exts.some((e) => e !== null);
-      if (prop.element.isArray) {
+      if (props.get(name)!.element.isArray) {
         if (hasValue) target[name] = entry.values;
         if (hasExt) target[`_${name}`] = entry.exts;
       } else {
@@ -326,5 +342,5 @@ export function fromXml(text: string, opts: FromXmlOptions = {}): Record<string,
   }
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const root = parseTree(source, opts.maxDepth ?? 200);
-  return new Reader(source).resource(root, root.local);
+  return new Reader(source, opts.strictOrder === true).resource(root, root.local);
 }

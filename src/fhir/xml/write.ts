@@ -5,7 +5,7 @@
  * the Narrative div copied verbatim as XHTML.
  */
 import { SaxesParser } from 'saxes';
-import { choiceName, elementsOf, isPrimitive, isResourceKind, isResourceType, primitiveJson, propertiesOf } from '../model/index.js';
+import { elementsOf, isPrimitive, isResourceKind, isResourceType, primitiveJson, propertiesOf } from '../model/index.js';
 import { FhirError } from '../outcome.js';
 
 export const FHIR_NS = 'http://hl7.org/fhir';
@@ -154,13 +154,17 @@ class Writer {
     }
   }
 
-  /** The child elements of a complex value, in model order. */
+  /** The child elements of a complex value, in model order (the value was checked). */
   private children(value: Record<string, unknown>, type: string, path: string, level: number) {
-    for (const element of elementsOf(type)) {
-      if (element.xmlAttr) continue;
-      if (!element.choice) this.element(value, element.name, element.types[0], path, level);
-      else for (const t of element.types) this.element(value, choiceName(element.name, t), t, path, level);
+    const props = propertiesOf(type);
+    const names: string[] = [];
+    for (const key of Object.keys(value)) {
+      const name = key.charCodeAt(0) === 95 /* _ */ ? key.slice(1) : key;
+      const prop = props.get(name);
+      if (prop && !prop.element.xmlAttr && (key === name || value[name] === undefined)) names.push(name);
     }
+    if (names.length > 1) names.sort((a, b) => props.get(a)!.order - props.get(b)!.order);
+    for (const name of names) this.element(value, name, props.get(name)!.type, path, level);
   }
 
   private element(parent: Record<string, unknown>, name: string, type: string, path: string, level: number) {

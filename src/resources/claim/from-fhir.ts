@@ -122,7 +122,7 @@ function lineOf(item: ClaimItem, expression: string, currency: string, p: Proble
   if (!kind && refType) kind = refType === 'Medication' ? 'item' : 'service';
   if (!kind) p.add(`${expression}.category`, 'must be item or service (or the line must reference a Medication or ActivityDefinition)', 'required');
   if (kind && refType && (refType === 'Medication') !== (kind === 'item')) {
-    p.add(`${expression}.extension[claim-item-reference]`, `an ${kind} line cannot reference a ${refType}`);
+    p.add(`${expression}.extension[claim-item-reference]`, `${kind} lines reference ${kind === 'item' ? 'a Medication' : 'an ActivityDefinition'}, not ${refType}`);
   }
   const code = item.productOrService?.coding?.find((c) => c.code)?.code ?? item.productOrService?.text;
   if (!ref && !code) p.add(`${expression}.extension[claim-item-reference]`, 'the Medication or ActivityDefinition of the line is required', 'required');

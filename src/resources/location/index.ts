@@ -1,7 +1,8 @@
 /**
  * Location ⇄ tblLocations (openIMIS regions, districts, wards, villages). Rights: 121901 find,
  * 121902 add, 121903 edit, 121904 delete (plus 121906 for regions and districts, 121905 to move).
- * Health facilities are Organization resources (type prov), not Location sites.
+ * Health facilities are Organization resources (type prov), not Location sites. Row security as
+ * openIMIS: a user without 121906 sees its locations, everything below them and their ancestors.
  */
 import type { Location } from 'fhir/r4.js';
 import type { ResourceDefinition } from '../../fhir/types.js';
@@ -9,7 +10,7 @@ import { structureDefinition } from '../ig.js';
 import { locationTable, selectLocation } from './table.js';
 import { locationSearchParams } from './search-params.js';
 import { rowToLocation } from './to-fhir.js';
-import { createLocation, deleteLocation, updateLocation } from './write.js';
+import { createLocation, deleteLocation, locationScope, updateLocation } from './write.js';
 
 const READ = [121901];
 
@@ -22,6 +23,7 @@ export function locationResource(): ResourceDefinition<Location> {
     select: selectLocation,
     toFhir: (row) => rowToLocation(row),
     searchParams: locationSearchParams,
+    scope: locationScope,
     rights: {
       read: READ,
       vread: READ,

@@ -7,10 +7,12 @@
  * client gets a 409 naming what is in the way).
  */
 import type { Location } from 'fhir/r4.js';
-import type { Caller, Row, WriteContext } from '../../fhir/types.js';
+import type { Knex } from 'knex';
+import type { Caller, RequestContext, Row, WriteContext } from '../../fhir/types.js';
 import { conflict, forbidden, unprocessable } from '../../fhir/outcome.js';
 import { deleteVersioned, insertVersioned, updateVersioned } from '../../db/legacy-history.js';
 import { resolveReference, type LookupTable } from '../lookups.js';
+import { assertLocationAllowed, scopeOf } from '../row-security.js';
 import { locationTable, PARENT_TYPE } from './table.js';
 import { locationToRow, type LocationInput } from './from-fhir.js';
 
@@ -36,12 +38,24 @@ const DEPENDENTS: [string, string, string][] = [
 
 const has = (caller: Caller, right: number) => caller.isAdmin || caller.rights.has(right);
 
+/**
+ * openIMIS location row security: users who may create regions (121906) see every location; others
+ * their allowed locations (their districts or villages, what is below and what is above). History
+ * copies are kept with their entity (LegacyID).
+ */
+export function locationScope(qb: Knex.QueryBuilder, ctx: RequestContext) {
+  const scope = scopeOf(ctx);
+  if (scope.unrestricted || has(ctx.caller, RIGHT_CREATE_REGION)) return;
+  qb.where((w) => w.whereIn('t.LocationId', scope.locationIds).orWhereIn('t.LegacyID', scope.locationIds));
+}
+
 export async function createLocation(location: Location, ctx: WriteContext): Promise<number> {
   const input = locationToRow(location);
   const type = String(input.values.LocationType);
   checkLevelRight(ctx.caller, type);
   await ensureUniqueCode(ctx, String(input.values.LocationCode));
   const parent = await resolveParent(ctx, input, type);
+  checkParentInScope(ctx, parent);
   const { id } = await insertVersioned(
     ctx.tx,
     locationTable,
@@ -64,8 +78,9 @@ export async function updateLocation(location: Location, current: Row, ctx: Writ
   if (input.values.LocationCode !== current.LocationCode) await ensureUniqueCode(ctx, String(input.values.LocationCode));
   const parent = await resolveParent(ctx, input, type);
   const parentId = parent?.LocationId ?? null;
-  if ((current.ParentLocationId ?? null) !== parentId && !has(ctx.caller, RIGHT_MOVE)) {
-    throw forbidden(`Moving a location to another parent requires the openIMIS right ${RIGHT_MOVE}`);
+  if ((current.ParentLocationId ?? null) !== parentId) {
+    if (!has(ctx.caller, RIGHT_MOVE)) throw forbidden(`Moving a location to another parent requires the openIMIS right ${RIGHT_MOVE}`);
+    checkParentInScope(ctx, parent);
   }
   await updateVersioned(ctx.tx, locationTable, current, { ...input.values, ParentLocationId: parentId }, { userId: ctx.caller.userId, at: ctx.at });
 }
@@ -85,6 +100,11 @@ export async function deleteLocation(current: Row, ctx: WriteContext): Promise<v
   if (String(current.LocationType).trim() === 'D') {
     await ctx.tx('tblUsersDistricts').where('LocationId', id).whereNull('ValidityTo').update({ ValidityTo: at });
   }
+}
+
+/** A new or moved location must hang under a location the caller may see (regions need 121906 anyway). */
+function checkParentInScope(ctx: WriteContext, parent: Row | undefined) {
+  if (parent && !has(ctx.caller, RIGHT_CREATE_REGION)) assertLocationAllowed(ctx, parent.LocationId, 'The parent location', 'locationIds');
 }
 
 function checkLevelRight(caller: Caller, type: string) {

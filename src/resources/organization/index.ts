@@ -1,7 +1,8 @@
 /**
  * Organization ⇄ tblHF (openIMIS health facilities, type prov). Rights: 121101 find, 121102 add,
  * 121103 edit, 121104 delete. The insurer (type ins, Organization/openIMIS-Implementation) is
- * configuration, not a table row: see insurer.ts.
+ * configuration, not a table row: see insurer.ts. Row security as openIMIS: facilities of the
+ * caller's districts.
  */
 import type { Organization } from 'fhir/r4.js';
 import type { ResourceDefinition } from '../../fhir/types.js';
@@ -11,7 +12,7 @@ import { hfTable, selectHealthFacility } from './table.js';
 import { organizationSearchParams } from './search-params.js';
 import { hfToOrganization } from './to-fhir.js';
 import { loadClaimAdmins } from './details.js';
-import { createHealthFacility, deleteHealthFacility, updateHealthFacility } from './write.js';
+import { createHealthFacility, deleteHealthFacility, healthFacilityScope, updateHealthFacility } from './write.js';
 
 const READ = [121101];
 
@@ -25,6 +26,7 @@ export function organizationResource(deps: ResourceDeps): ResourceDefinition<Org
     loadDetails: loadClaimAdmins,
     toFhir: (row) => hfToOrganization(row, deps.codes),
     searchParams: organizationSearchParams,
+    scope: healthFacilityScope,
     rights: {
       read: READ,
       vread: READ,

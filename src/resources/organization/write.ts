@@ -5,13 +5,15 @@
  * kept on update; OffLine is false on create.
  */
 import type { Organization, Reference } from 'fhir/r4.js';
-import type { Row, WriteContext } from '../../fhir/types.js';
+import type { Knex } from 'knex';
+import type { RequestContext, Row, WriteContext } from '../../fhir/types.js';
 import { conflict, unprocessable } from '../../fhir/outcome.js';
 import { isUuid } from '../../fhir/store.js';
 import { deleteVersioned, insertVersioned, updateVersioned } from '../../db/legacy-history.js';
 import type { CodeTables } from '../code-tables.js';
 import { resolveReference } from '../lookups.js';
 import { LOCATIONS } from '../location/write.js';
+import { assertLocationAllowed, scopeOf } from '../row-security.js';
 import { hfTable } from './table.js';
 import { organizationToHf, type OrganizationInput } from './from-fhir.js';
 
@@ -19,6 +21,12 @@ const PRICE_LISTS = {
   items: { table: 'tblPLItems', pk: 'PLItemID', uuid: 'PLItemUUID', extension: 'organization-hf-items-price-list' },
   services: { table: 'tblPLServices', pk: 'PLServiceID', uuid: 'PLServiceUUID', extension: 'organization-hf-services-price-list' },
 } as const;
+
+/** openIMIS health facility row security: the facilities of the caller's districts. */
+export function healthFacilityScope(qb: Knex.QueryBuilder, ctx: RequestContext) {
+  const scope = scopeOf(ctx);
+  if (!scope.unrestricted) qb.whereIn('t.LocationId', scope.districtIds);
+}
 
 export async function createHealthFacility(organization: Organization, ctx: WriteContext, codes: CodeTables): Promise<number> {
   const input = organizationToHf(organization, codes);
@@ -42,8 +50,10 @@ export async function deleteHealthFacility(current: Row, ctx: WriteContext): Pro
 }
 
 async function references(ctx: WriteContext, input: OrganizationInput): Promise<Row> {
+  const district = await resolveDistrict(ctx, input);
+  assertLocationAllowed(ctx, district, 'The district of this health facility', 'districtIds');
   return {
-    LocationId: await resolveDistrict(ctx, input),
+    LocationId: district,
     PLItemID: await resolvePriceList(ctx, input.itemsPriceList, PRICE_LISTS.items),
     PLServiceID: await resolvePriceList(ctx, input.servicesPriceList, PRICE_LISTS.services),
   };

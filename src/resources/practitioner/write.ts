@@ -27,7 +27,7 @@ const audit = (ctx: WriteContext) => ({ userId: ctx.caller.userId, at: ctx.at })
 
 export async function createClaimAdmin(practitioner: Practitioner, ctx: WriteContext): Promise<number> {
   const input = practitionerToClaimAdmin(practitioner);
-  await ensureUniqueCode(ctx.tx, claimAdminTable, 'ClaimAdminCode', input.values.ClaimAdminCode);
+  await ensureUniqueCode(ctx.tx, claimAdminTable, 'ClaimAdminCode', String(input.values.ClaimAdminCode));
   const facilityId = await resolveFacility(ctx.tx, input);
   const { id } = await insertVersioned(ctx.tx, claimAdminTable, { ...input.values, HFId: facilityId ?? null, HasLogin: false }, audit(ctx));
   return id;
@@ -35,7 +35,7 @@ export async function createClaimAdmin(practitioner: Practitioner, ctx: WriteCon
 
 export async function updateClaimAdmin(practitioner: Practitioner, current: Row, ctx: WriteContext): Promise<void> {
   const input = practitionerToClaimAdmin(practitioner);
-  await checkCodeChange(ctx.tx, claimAdminTable, 'ClaimAdminCode', current, input.values.ClaimAdminCode);
+  await checkCodeChange(ctx.tx, claimAdminTable, 'ClaimAdminCode', current, String(input.values.ClaimAdminCode));
   const facilityId = await resolveFacility(ctx.tx, input);
   const values = { ...input.values, ...(facilityId !== undefined ? { HFId: facilityId } : {}) };
   await updateVersioned(ctx.tx, claimAdminTable, current, values, audit(ctx));
@@ -58,7 +58,7 @@ async function resolveFacility(tx: Knex, input: PractitionerInput): Promise<numb
 
 export async function createOfficer(practitioner: Practitioner, ctx: WriteContext): Promise<number> {
   const input = practitionerToOfficer(practitioner);
-  await ensureUniqueCode(ctx.tx, officerTable, 'Code', input.values.Code);
+  await ensureUniqueCode(ctx.tx, officerTable, 'Code', String(input.values.Code));
   const { id } = await insertVersioned(ctx.tx, officerTable, { ...input.values, HasLogin: false }, audit(ctx));
   return id;
 }
@@ -80,7 +80,7 @@ export async function deleteOfficer(current: Row, ctx: WriteContext): Promise<vo
 
 // --- shared ---------------------------------------------------------------------------------------
 
-async function ensureUniqueCode(tx: Knex, table: VersionedTable, column: string, code: unknown) {
+async function ensureUniqueCode(tx: Knex, table: VersionedTable, column: string, code: string) {
   const clash = await tx(table.name).where(column, code).whereNull(table.validityTo).first(table.pk);
   if (clash) throw conflict(`A current ${table.name === 'tblOfficer' ? 'enrolment officer' : 'claim administrator'} already has the code ${String(code)}`);
 }
@@ -88,5 +88,5 @@ async function ensureUniqueCode(tx: Knex, table: VersionedTable, column: string,
 async function checkCodeChange(tx: Knex, table: VersionedTable, column: string, current: Row, code: unknown) {
   if (String(code) === String(current[column] ?? '').trim()) return;
   if (current.HasLogin) throw conflict(`The code ${current[column]} is a user login and cannot change here`);
-  await ensureUniqueCode(tx, table, column, code);
+  await ensureUniqueCode(tx, table, column, String(code));
 }
