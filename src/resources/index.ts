@@ -12,7 +12,9 @@ import { medicationResource } from './medication/index.js';
 import { activityDefinitionResource } from './activity-definition/index.js';
 import { claimResource } from './claim/index.js';
 import { claimResponseResource } from './claim-response/index.js';
+import { practitionerResource } from './practitioner/index.js';
+import { practitionerRoleResource } from './practitioner-role/index.js';
 
 export function createResources(deps: ResourceDeps): AnyResourceDefinition[] {
-  return [patientResource(deps), locationResource(), organizationResource(deps), insurancePlanResource(), groupResource(deps), coverageResource(), contractResource(), medicationResource(), activityDefinitionResource(), claimResource(), claimResponseResource()];
+  return [patientResource(deps), locationResource(), organizationResource(deps), insurancePlanResource(), groupResource(deps), coverageResource(), contractResource(), medicationResource(), activityDefinitionResource(), claimResource(), claimResponseResource(), practitionerResource(), practitionerRoleResource()];
 }
