@@ -1,7 +1,8 @@
 /**
  * One load run: autocannon, programmatic, in this process, with a fresh random path per request.
  * A short warm-up first (discarded), then the measured run; CPU time of the target process and of
- * PostgreSQL is read from /proc around the measured run, so cost per request is reported too.
+ * the PostgreSQL backends of the bench database is read from /proc around the measured run, so
+ * cost per request is reported too, and so is the CPU other processes took from the machine.
  */
 import autocannon from 'autocannon';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ export interface LoadSpec {
   warmupS: number;
   /** Process whose CPU time is measured (the target server). */
   pid?: number;
+  /** Database whose PostgreSQL backends' CPU time is measured. */
+  database?: string;
 }
 
 export interface LoadResult {
@@ -58,24 +61,40 @@ function processCpuMs(pid: number): number | undefined {
   }
 }
 
-/** CPU time of every running postgres process (server, backends, background workers). */
-function postgresCpuMs(): number | undefined {
+/**
+ * CPU time per PostgreSQL backend serving `database` (other databases of the same cluster, e.g.
+ * concurrent test runs, are not counted), by pid.
+ */
+function postgresCpu(database: string | undefined): Map<number, number> {
+  const out = new Map<number, number>();
+  if (!database) return out;
+  let entries: string[];
   try {
-    let total = 0;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      let comm: string;
-      try {
-        comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      } catch {
-        continue;
-      }
-      if (comm === 'postgres') total += processCpuMs(Number(entry)) ?? 0;
-    }
-    return total;
+    entries = readdirSync('/proc');
   } catch {
-    return undefined;
+    return out;
   }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      // A backend's title: "postgres: 15/main: <user> <database> <client> <state>"
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (!title.includes(` ${database} `)) continue;
+      const ms = processCpuMs(Number(entry));
+      if (ms !== undefined) out.set(Number(entry), ms);
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/** CPU used between two snapshots by the backends alive at the end (new ones from zero). */
+function postgresCpuUsed(before: Map<number, number>, after: Map<number, number>): number {
+  let used = 0;
+  for (const [pid, ms] of after) used += ms - (before.get(pid) ?? 0);
+  return used;
 }
 
 /** Busy and total CPU ticks of the whole machine, from the first line of /proc/stat. */
@@ -91,14 +110,15 @@ export function machineTicks(): { busy: number; total: number } | undefined {
 }
 
 /** CPU % of the machine used by processes other than `pids`, PostgreSQL and this one, over `ms`. */
-export async function othersCpuPct(ms: number, pids: number[] = []): Promise<number | undefined> {
-  const ours = () => pids.reduce((a, pid) => a + (processCpuMs(pid) ?? 0), 0) + (postgresCpuMs() ?? 0) + selfCpuMs();
+export async function othersCpuPct(ms: number, pids: number[] = [], database?: string): Promise<number | undefined> {
+  const ours = () => pids.reduce((a, pid) => a + (processCpuMs(pid) ?? 0), 0) + selfCpuMs();
   const m0 = machineTicks();
   const o0 = ours();
+  const pg0 = postgresCpu(database);
   await new Promise((r) => setTimeout(r, ms));
   const m1 = machineTicks();
   const o1 = ours();
-  return others(m0, m1, o1 - o0);
+  return others(m0, m1, o1 - o0 + postgresCpuUsed(pg0, postgresCpu(database)));
 }
 
 const selfCpuMs = () => {
@@ -149,7 +169,7 @@ function run(spec: LoadSpec, durationS: number): Promise<autocannon.Result> {
 export async function measure(spec: LoadSpec): Promise<LoadResult> {
   if (spec.warmupS > 0) await run(spec, spec.warmupS);
   const cpu0 = spec.pid ? processCpuMs(spec.pid) : undefined;
-  const pg0 = postgresCpuMs();
+  const pg0 = postgresCpu(spec.database);
   const self0 = selfCpuMs();
   const m0 = machineTicks();
   const t0 = Date.now();
@@ -158,7 +178,7 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
   const m1 = machineTicks();
   const self1 = selfCpuMs();
   const cpu1 = spec.pid ? processCpuMs(spec.pid) : undefined;
-  const pg1 = postgresCpuMs();
+  const pgUsed = postgresCpuUsed(pg0, postgresCpu(spec.database));
   const used = (a?: number, b?: number) => (a === undefined || b === undefined ? 0 : b - a);
   const requests = r.requests.total;
   const perReq = (a?: number, b?: number) =>
@@ -180,9 +200,9 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
     timeouts: r.timeouts,
     statusCodes,
     serverCpuMsPerReq: perReq(cpu0, cpu1),
-    pgCpuMsPerReq: perReq(pg0, pg1),
+    pgCpuMsPerReq: spec.database ? perReq(0, pgUsed) : undefined,
     loadgenCpuPct: Math.round(((self1 - self0) / wallMs) * 100),
-    othersCpuPct: others(m0, m1, used(cpu0, cpu1) + used(pg0, pg1) + (self1 - self0)),
+    othersCpuPct: others(m0, m1, used(cpu0, cpu1) + pgUsed + (self1 - self0)),
     valid: r.non2xx === 0 && r.errors === 0 && r.timeouts === 0 && requests > 0,
   };
 }

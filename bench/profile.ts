@@ -14,10 +14,13 @@
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connect.js';
 import { buildApp } from '../src/app.js';
 import { benchDbFromEnv, inspect, sample } from './data.js';
+import { openNamedStatementsDatabase } from './targets/named-client.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +29,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     sql: { type: 'boolean', default: false },
     explain: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    named: { type: 'boolean', default: false },
   },
 });
 const total = Number(values.requests);
@@ -44,7 +49,7 @@ const config = loadConfig({
   LOG_LEVEL: 'warn',
   SECRET_KEY: 'bench-only-secret-key-0123456789abcdef',
 });
-const db = await openDatabase(config.db);
+const db = values.named ? openNamedStatementsDatabase(config.db) : await openDatabase(config.db);
 const app = await buildApp({ config, db, logger: false });
 await app.ready();
 
@@ -95,6 +100,7 @@ for (const [name, path] of Object.entries(workloads)) {
   lastQuery.value = undefined;
   let bytes = 0;
   let bad = 0;
+  const profiler = values['cpu-prof'] ? await startProfiler() : undefined;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let next = 0;
@@ -110,11 +116,13 @@ for (const [name, path] of Object.entries(workloads)) {
   );
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const profile = profiler ? await stopProfiler(profiler, name) : undefined;
   const cpuMs = (cpu.user + cpu.system) / 1000;
   console.log(
     `${name.padEnd(17)} ${String(Math.round((total / wall) * 1000)).padStart(6)}  ${((wall * concurrency) / total).toFixed(3).padStart(11)}  ${(cpuMs / total).toFixed(3).padStart(10)}  ${(queries / total).toFixed(2).padStart(7)}  ${(dbMs / total).toFixed(3).padStart(15)}  ${Math.round(bytes / total).toString().padStart(10)}${bad ? `  ${bad} non-200!` : ''}`,
   );
   if (values.sql) for (const [sql, n] of statements) console.log(`    ${n}× ${sql}`);
+  if (profile) summarise(profile);
   const last = lastQuery.value as { sql: string; bindings: unknown[] } | undefined;
   if (values.explain && last) await explain(last.sql, last.bindings);
 }
@@ -142,3 +150,57 @@ async function explain(sql: string, bindings: unknown[]) {
   }
 }
 await app.close();
+
+async function startProfiler(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return session;
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+async function stopProfiler(session: Session, name: string): Promise<CpuProfile> {
+  const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
+  session.disconnect();
+  mkdirSync('bench/results/profiles', { recursive: true });
+  writeFileSync(`bench/results/profiles/${name}.cpuprofile`, JSON.stringify(profile));
+  return profile;
+}
+
+/** Self time by package / source folder and by function, as % of the non-idle samples. */
+function summarise(p: CpuProfile) {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const where = (url: string, fn: string) => {
+    if (!url) return fn; // (garbage collector), (program), native functions
+    const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url);
+    if (pkg) return pkg[1];
+    if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+    return url.replace(/^file:\/\/[^]*?\/(src|bench)\//, '$1/');
+  };
+  const byWhere = new Map<string, number>();
+  const byFn = new Map<string, number>();
+  let busy = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const node = byId.get(p.samples[i]);
+    if (!node || node.callFrame.functionName === '(idle)') continue;
+    const dt = p.timeDeltas[i] ?? 0;
+    busy += dt;
+    const w = where(node.callFrame.url, node.callFrame.functionName);
+    byWhere.set(w, (byWhere.get(w) ?? 0) + dt);
+    const f = `${node.callFrame.functionName || '(anonymous)'} ${w}:${node.callFrame.lineNumber + 1}`;
+    byFn.set(f, (byFn.get(f) ?? 0) + dt);
+  }
+  const top = (m: Map<string, number>, n: number) =>
+    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `      ${((v / busy) * 100).toFixed(1).padStart(5)} %  ${k}`).join('\n');
+  console.log(`    CPU profile: ${(busy / 1000).toFixed(0)} ms busy; self time by package or file:`);
+  console.log(top(byWhere, 18));
+  console.log('    by function:');
+  console.log(top(byFn, 25));
+}

@@ -13,6 +13,13 @@ const DEFINITIONS: { name: string; ours: string; ceiling: string; target: number
   { name: 'ours read / ceiling read', ours: 'ours-read', ceiling: 'ceiling-read', target: 0.7 },
   { name: 'ours search by identifier / ceiling search', ours: 'ours-search-id', ceiling: 'ceiling-search', target: 0.6 },
   { name: 'ours search by name / ceiling search', ours: 'ours-search-name', ceiling: 'ceiling-search', target: null },
+  // --experiments
+  { name: 'ceiling with our SQL / ceiling read', ours: 'ceiling-read-joins', ceiling: 'ceiling-read', target: null },
+  { name: 'ceiling with our SQL prepared / ceiling read', ours: 'ceiling-read-joins-prepared', ceiling: 'ceiling-read', target: null },
+  { name: 'ours read / ceiling with our SQL', ours: 'ours-read', ceiling: 'ceiling-read-joins', target: null },
+  { name: 'ours (named statements) read / ceiling read', ours: 'ours-named-read', ceiling: 'ceiling-read', target: 0.7 },
+  { name: 'ours (named statements) search by identifier / ceiling search', ours: 'ours-named-search-id', ceiling: 'ceiling-search', target: 0.6 },
+  { name: 'ours (named statements) search by name / ceiling search', ours: 'ours-named-search-name', ceiling: 'ceiling-search', target: null },
 ];
 
 export function ratios(rows: LoadResult[]): Ratio[] {
@@ -34,6 +41,11 @@ const DESCRIPTIONS: Record<string, string> = {
   'ceiling-search': 'ceiling: Patient?identifier=',
   'ours-search-id': 'ours: Patient?identifier=',
   'ours-search-name': 'ours: Patient?name=<prefix>&_count=10',
+  'ceiling-read-joins': 'ceiling with our SQL (8 tables): read',
+  'ceiling-read-joins-prepared': 'ceiling with our SQL, prepared: read',
+  'ours-named-read': 'ours, named statements: read',
+  'ours-named-search-id': 'ours, named statements: Patient?identifier=',
+  'ours-named-search-name': 'ours, named statements: Patient?name=',
 };
 
 function table(header: string[], rows: string[][], rightAligned: (i: number) => boolean): string {

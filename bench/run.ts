@@ -26,6 +26,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --only LIST       comma list of runs: bare,ceiling-read,ours-read,ceiling-search,ours-search-id,ours-search-name
   --wait-quiet S    before each run, wait up to S seconds for other processes to use < 10 % CPU
                     (shared machines; default 0: just report their share in the "others %" column)
+  --experiments     also run the analysis variants: the ceiling with this server's SQL (unnamed and
+                    prepared), and this server with named (prepared) statements
   --cpu-prof        write a V8 CPU profile of this server to bench/results/profiles/
 Environment: BENCH_DB_NAME (default openimis_fhir_bench), DB_HOST, DB_PORT, DB_USER, DB_PASSWORD.`;
 
@@ -45,6 +47,7 @@ function options() {
       only: { type: 'string' },
       'wait-quiet': { type: 'string', default: '0' },
       'cpu-prof': { type: 'boolean', default: false },
+      experiments: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -64,6 +67,7 @@ function options() {
     samples: int('samples', 10, 100_000),
     only: values.only ? new Set(values.only.split(',').map((s) => s.trim())) : undefined,
     cpuProf: values['cpu-prof'],
+    experiments: values.experiments,
     waitQuietS: int('wait-quiet', 0, 3600),
   };
   for (const name of opts.only ?? []) {
@@ -74,7 +78,11 @@ function options() {
 
 class UsageError extends Error {}
 
-const RUN_NAMES = ['bare', 'ceiling-read', 'ours-read', 'ceiling-search', 'ours-search-id', 'ours-search-name'];
+const RUN_NAMES = [
+  'bare', 'ceiling-read', 'ceiling-read-joins', 'ceiling-read-joins-prepared', 'ours-read', 'ours-named-read',
+  'ceiling-search', 'ours-search-id', 'ours-named-search-id', 'ours-search-name', 'ours-named-search-name',
+];
+const EXPERIMENTS = new Set(['ceiling-read-joins', 'ceiling-read-joins-prepared', 'ours-named-read', 'ours-named-search-id', 'ours-named-search-name']);
 
 const log = (s: string) => console.log(`[bench] ${s}`);
 
@@ -115,14 +123,14 @@ async function startOwnTarget(name: string, file: string, db: BenchDb): Promise<
 }
 
 /** Target C: src/server.ts with its own configuration variables; ready when /ready answers. */
-async function startOurs(db: BenchDb, cpuProf: boolean): Promise<Target> {
+async function startOurs(db: BenchDb, cpuProf: boolean, name = 'ours', file = 'bench/targets/ours.ts'): Promise<Target> {
   const port = await freePort();
   const profDir = 'bench/results/profiles';
   if (cpuProf) mkdirSync(profDir, { recursive: true });
   const child = spawnChild({
-    name: 'ours',
+    name,
     command: process.execPath,
-    args: [...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '--import', 'tsx', 'bench/targets/ours.ts'],
+    args: [...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '--import', 'tsx', file],
     env: {
       ...dbEnv(db),
       DB_ENGINE: 'postgresql',
@@ -175,19 +183,26 @@ interface RunDef {
 
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
 
-function defineRuns(t: { bare: Target; ceiling: Target; ours: Target }, s: Samples, token: string): RunDef[] {
+function defineRuns(t: { bare: Target; ceiling: Target; ours: Target; named?: Target }, s: Samples, token: string): RunDef[] {
   const auth = { authorization: `Bearer ${token}` };
   const patient = (b: { resourceType?: string }) => (b.resourceType === 'Patient' ? undefined : `expected a Patient, got ${b.resourceType}`);
   const bundle = (b: { resourceType?: string; entry?: unknown[] }) =>
     b.resourceType !== 'Bundle' ? `expected a Bundle, got ${b.resourceType}` : (b.entry?.length ?? 0) === 0 ? 'empty searchset' : undefined;
-  return [
+  const named = t.named ?? t.ours;
+  const runs: RunDef[] = [
     { name: 'bare', target: t.bare, path: () => '/ping', check: () => undefined },
     { name: 'ceiling-read', target: t.ceiling, path: () => `/Patient/${pick(s.uuids)}`, check: patient },
+    { name: 'ceiling-read-joins', target: t.ceiling, path: () => `/PatientJoined/${pick(s.uuids)}`, check: patient },
+    { name: 'ceiling-read-joins-prepared', target: t.ceiling, path: () => `/PatientJoined/${pick(s.uuids)}?prepared=1`, check: patient },
     { name: 'ours-read', target: t.ours, path: () => `${BASE}/Patient/${pick(s.uuids)}`, headers: auth, check: patient },
+    { name: 'ours-named-read', target: named, path: () => `${BASE}/Patient/${pick(s.uuids)}`, headers: auth, check: patient },
     { name: 'ceiling-search', target: t.ceiling, path: () => `/Patient?identifier=${encodeURIComponent(pick(s.chfids))}`, check: bundle },
     { name: 'ours-search-id', target: t.ours, path: () => `${BASE}/Patient?identifier=${encodeURIComponent(pick(s.chfids))}`, headers: auth, check: bundle },
+    { name: 'ours-named-search-id', target: named, path: () => `${BASE}/Patient?identifier=${encodeURIComponent(pick(s.chfids))}`, headers: auth, check: bundle },
     { name: 'ours-search-name', target: t.ours, path: () => `${BASE}/Patient?name=${encodeURIComponent(pick(s.namePrefixes))}&_count=10`, headers: auth, check: bundle },
+    { name: 'ours-named-search-name', target: named, path: () => `${BASE}/Patient?name=${encodeURIComponent(pick(s.namePrefixes))}&_count=10`, headers: auth, check: bundle },
   ];
+  return t.named ? runs : runs.filter((r) => !EXPERIMENTS.has(r.name));
 }
 
 async function smokeTest(run: RunDef): Promise<void> {
@@ -244,25 +259,27 @@ async function main(): Promise<number> {
   log(`${samples.uuids.length} random current insurees sampled from ${describeDb(db)}`);
 
   log('starting the targets');
-  const [bare, ceiling, ours] = await Promise.all([
+  const experiments = opts.experiments || [...(opts.only ?? [])].some((n) => EXPERIMENTS.has(n));
+  const [bare, ceiling, ours, named] = await Promise.all([
     startOwnTarget('bare', 'bench/targets/bare.ts', db),
     startOwnTarget('ceiling', 'bench/targets/ceiling.ts', db),
     startOurs(db, opts.cpuProf),
+    experiments ? startOurs(db, false, 'ours-named', 'bench/targets/ours-named.ts') : undefined,
   ]);
   const token = await login(ours.url);
-  const runs = defineRuns({ bare, ceiling, ours }, samples, token).filter((r) => !opts.only || opts.only.has(r.name));
+  const runs = defineRuns({ bare, ceiling, ours, named }, samples, token).filter((r) => !opts.only || opts.only.has(r.name));
   for (const run of runs) await smokeTest(run);
-  log(`targets ready: bare ${bare.url}, ceiling ${ceiling.url}, ours ${ours.url}; ${runs.length} runs × ${opts.rounds} round(s) × (${opts.warmupS} + ${opts.durationS}) s, ${opts.connections} connections`);
+  log(`targets ready: bare ${bare.url}, ceiling ${ceiling.url}, ours ${ours.url}${named ? `, ours-named ${named.url}` : ''}; ${runs.length} runs × ${opts.rounds} round(s) × (${opts.warmupS} + ${opts.durationS}) s, ${opts.connections} connections`);
 
-  const pids = [bare.child.pid, ceiling.child.pid, ours.child.pid];
-  const busy = await othersCpuPct(2000, pids);
+  const pids = [bare, ceiling, ours, named].flatMap((t) => (t ? [t.child.pid] : []));
+  const busy = await othersCpuPct(2000, pids, db.name);
   if (busy !== undefined && busy >= 10) {
     log(`warning: other processes use ${busy} % of this machine's CPU: the numbers will be noisy${opts.waitQuietS ? '' : ' (see --wait-quiet)'}`);
   }
   const results = new Map<string, LoadResult[]>();
   for (let round = 1; round <= opts.rounds; round++) {
     for (const run of runs) {
-      if (opts.waitQuietS) await waitQuiet(opts.waitQuietS, pids);
+      if (opts.waitQuietS) await waitQuiet(opts.waitQuietS, pids, db.name);
       const spec: LoadSpec = {
         name: run.name,
         url: run.target.url,
@@ -272,6 +289,7 @@ async function main(): Promise<number> {
         durationS: opts.durationS,
         warmupS: opts.warmupS,
         pid: run.target.child.pid,
+        database: db.name,
       };
       const r = await measure(spec);
       log(`${opts.rounds > 1 ? `round ${round} ` : ''}${run.name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${r.valid ? '' : ` — INVALID (${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`}`);
@@ -303,12 +321,12 @@ async function main(): Promise<number> {
   return rows.every((r) => r.valid) ? 0 : 2;
 }
 
-async function waitQuiet(maxS: number, pids: number[]): Promise<void> {
+async function waitQuiet(maxS: number, pids: number[], database: string): Promise<void> {
   const deadline = Date.now() + maxS * 1000;
-  let others = await othersCpuPct(2000, pids);
+  let others = await othersCpuPct(2000, pids, database);
   while (others !== undefined && others >= 10 && Date.now() < deadline) {
     log(`waiting for a quieter machine (others use ${others} % CPU)`);
-    others = await othersCpuPct(3000, pids);
+    others = await othersCpuPct(3000, pids, database);
   }
 }
 

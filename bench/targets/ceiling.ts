@@ -5,9 +5,16 @@
  *
  *   GET /Patient/:uuid             read by InsureeUUID
  *   GET /Patient?identifier=CHFID  search by insurance number, searchset Bundle
+ *
+ * For the analysis (npm run bench -- --experiments), the same hand-written read with this server's
+ * own SQL (src/resources/patient/table.ts: tblInsuree and 7 joins), as an unnamed statement like
+ * knex sends it, and as a named (prepared) statement:
+ *   GET /PatientJoined/:uuid   GET /PatientJoined/:uuid?prepared=1
  */
 import Fastify from 'fastify';
 import pg from 'pg';
+import knexFactory from 'knex';
+import { selectInsuree } from '../../src/resources/patient/table.js';
 import { reportReady, tieToParent } from './child.js';
 
 pg.types.setTypeParser(1082, (v: string) => v); // dates stay YYYY-MM-DD, as in the server
@@ -56,6 +63,29 @@ function toPatient(row: InsureeRow) {
 }
 
 const app = Fastify({ logger: false });
+
+// This server's read SQL, compiled once (knex only builds SQL here; it opens no connection).
+const joinedSql = selectInsuree(knexFactory({ client: 'pg' }))
+  .first()
+  .where('t.InsureeUUID', '00000000-0000-0000-0000-000000000000')
+  .where((q) => q.whereNull('t.LegacyID').orWhereRaw('?? = ??', ['t.LegacyID', 't.InsureeID']))
+  .toSQL()
+  .toNative().sql;
+
+app.get<{ Params: { id: string }; Querystring: { prepared?: string } }>('/PatientJoined/:id', async (request, reply) => {
+  const values = [request.params.id.toLowerCase(), 1];
+  const { rows } = await pool.query<InsureeRow>(
+    request.query.prepared ? { name: 'patient-joined', text: joinedSql, values } : { text: joinedSql, values },
+  );
+  const row = rows[0];
+  if (!row) return reply.code(404).type(FHIR_JSON).send('{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"not-found"}]}');
+  const patient = toPatient(row);
+  reply
+    .type(FHIR_JSON)
+    .header('etag', `W/"${patient.meta.versionId}"`)
+    .header('last-modified', row.ValidityFrom.toUTCString());
+  return reply.send(JSON.stringify(patient));
+});
 
 app.get<{ Params: { id: string } }>('/Patient/:id', async (request, reply) => {
   const { rows } = await pool.query<InsureeRow>(
