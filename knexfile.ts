@@ -5,12 +5,13 @@
 import type { Knex } from 'knex';
 import { loadConfig } from './src/config.js';
 import { knexConfig } from './src/db/connect.js';
+import { migrationSource, MIGRATIONS_TABLE } from './src/db/migrations/index.js';
 
 const config = loadConfig();
 
 const profile: Knex.Config = {
   ...knexConfig(config.db),
-  migrations: { directory: './src/db/migrations', tableName: 'fhir_knex_migrations', loadExtensions: ['.ts', '.js'] },
+  migrations: { migrationSource, tableName: MIGRATIONS_TABLE },
 };
 
 export default profile;

@@ -11,6 +11,7 @@ import { errorsPlugin } from './plugins/errors.js';
 import { hardeningPlugin } from './plugins/hardening.js';
 import { authPlugin } from './plugins/auth.js';
 import { healthRoutes } from './plugins/health.js';
+import { auditPlugin } from './plugins/audit.js';
 import { loginRoutes } from './auth/login.js';
 import { fhirRoutes } from './fhir/routes.js';
 import { Registry } from './fhir/registry.js';
@@ -63,6 +64,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(hardeningPlugin, { config });
   await app.register(dbPlugin, { db: opts.db, destroyOnClose: opts.ownsDb ?? true });
   await app.register(authPlugin, { config });
+  await app.register(auditPlugin);
   await app.register(healthRoutes);
 
   const codes = await CodeTables.load(opts.db);

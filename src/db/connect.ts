@@ -12,6 +12,7 @@ import ClientPgLite from 'knex-pglite';
 import type { DbConfig } from '../config.js';
 import { createLegacySchema, createPerformanceIndexes } from './legacy-schema/index.js';
 import { loadDemoData } from './demo/index.js';
+import { migrateOwnTables } from './migrations/index.js';
 
 // One representation of legacy values whatever the driver: dates stay 'YYYY-MM-DD' strings
 // (no time-zone shift), numeric(18,2) amounts become numbers, bigint counts become numbers.
@@ -73,13 +74,20 @@ export async function initialiseDatabase(knex: Knex, withDemo: boolean): Promise
   await createLegacySchema(knex);
   await createPerformanceIndexes(knex);
   if (withDemo) await loadDemoData(knex);
+  await migrateOwnTables(knex);
 }
 
+/** Opens the database; the server's own tables (fhir_*) are migrated at every start. */
 export async function openDatabase(db: DbConfig): Promise<Knex> {
-  if (db.engine !== 'pglite') return knexFactory(knexConfig(db));
+  if (db.engine !== 'pglite') {
+    const knex = knexFactory(knexConfig(db));
+    await migrateOwnTables(knex);
+    return knex;
+  }
   const isNew = !existsSync(join(db.pgliteDir, 'PG_VERSION'));
   mkdirSync(db.pgliteDir, { recursive: true });
   const knex = knexOverPglite(await openPglite(db.pgliteDir));
   if (isNew) await initialiseDatabase(knex, db.demoDataset);
+  else await migrateOwnTables(knex);
   return knex;
 }

@@ -2,6 +2,7 @@
 import type { AnyResourceDefinition } from '../fhir/types.js';
 import type { ResourceDeps } from './deps.js';
 import { patientResource } from './patient/index.js';
+import { auditEventResource } from './audit-event/index.js';
 import { locationResource } from './location/index.js';
 import { organizationResource } from './organization/index.js';
 import { insurancePlanResource } from './insurance-plan/index.js';
@@ -16,5 +17,5 @@ import { practitionerResource } from './practitioner/index.js';
 import { practitionerRoleResource } from './practitioner-role/index.js';
 
 export function createResources(deps: ResourceDeps): AnyResourceDefinition[] {
-  return [patientResource(deps), locationResource(), organizationResource(deps), insurancePlanResource(), groupResource(deps), coverageResource(), contractResource(), medicationResource(), activityDefinitionResource(), claimResource(), claimResponseResource(), practitionerResource(), practitionerRoleResource()];
+  return [patientResource(deps), auditEventResource, locationResource(), organizationResource(deps), insurancePlanResource(), groupResource(deps), coverageResource(), contractResource(), medicationResource(), activityDefinitionResource(), claimResource(), claimResponseResource(), practitionerResource(), practitionerRoleResource()];
 }

@@ -1,0 +1,102 @@
+/**
+ * Every read, search, write and login is recorded (who, what, when, from where, outcome) in
+ * fhir_audit_event, served as AuditEvent. Records are buffered and written in batches off the request
+ * path, so auditing costs a request almost nothing; the buffer is flushed when the app closes.
+ */
+import fp from 'fastify-plugin';
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest, FastifyReply } from 'fastify';
+
+const FLUSH_MS = 500;
+const FLUSH_SIZE = 200;
+const MAX_BUFFER = 50_000;
+const SKIPPED = new Set(['/health', '/ready']);
+
+/** FHIR AuditEvent.action: C create, R read/search, U update, D delete, E execute. */
+function actionOf(method: string, subtype: string): string {
+  if (subtype === 'login' || subtype === 'batch' || subtype === 'operation') return 'E';
+  return method === 'POST' && subtype === 'create' ? 'C' : method === 'PUT' || method === 'PATCH' ? 'U' : method === 'DELETE' ? 'D' : 'R';
+}
+
+function subtypeOf(request: FastifyRequest): string {
+  const route = request.routeOptions.url ?? '';
+  const method = request.method;
+  if (route.endsWith('/login')) return 'login';
+  if (route.endsWith('/metadata')) return 'capabilities';
+  if (/\/\$[^/]+$/.test(request.url.split('?')[0])) return 'operation';
+  if (/\/:type\/:id\/_history\/:vid$/.test(route)) return 'vread';
+  if (/\/:type\/:id\/_history$/.test(route)) return 'history-instance';
+  if (/\/:type\/_history$/.test(route)) return 'history-type';
+  if (/\/:type\/_search$/.test(route) || (/\/:type$/.test(route) && method === 'GET')) return 'search-type';
+  if (/\/:type\/:id$/.test(route)) return { GET: 'read', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[method] ?? method.toLowerCase();
+  if (/\/:type$/.test(route)) return { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[method] ?? method.toLowerCase();
+  if (method === 'POST') return 'batch';
+  return 'other';
+}
+
+/** FHIR AuditEvent.outcome: 0 success, 4 minor failure (client error), 8 serious failure (server error). */
+const outcomeOf = (status: number) => (status < 400 ? '0' : status < 500 ? '4' : '8');
+
+export const auditPlugin = fp(
+  async (app) => {
+    let buffer: Record<string, unknown>[] = [];
+    let flushing: Promise<void> = Promise.resolve();
+
+    const flush = () => {
+      if (buffer.length === 0) return flushing;
+      const batch = buffer;
+      buffer = [];
+      flushing = flushing.then(() =>
+        app.db('fhir_audit_event').insert(batch).then(
+          () => undefined,
+          (error) => app.log.error({ err: error, lost: batch.length }, 'could not write audit events'),
+        ),
+      );
+      return flushing;
+    };
+    const timer = setInterval(flush, FLUSH_MS);
+    timer.unref();
+
+    app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (SKIPPED.has(request.routeOptions.url ?? '') || request.method === 'OPTIONS') return;
+      const subtype = subtypeOf(request);
+      const params = (request.params ?? {}) as { type?: string; id?: string };
+      const caller = request.caller;
+      const body = request.body as { username?: unknown } | undefined;
+      const username = caller?.username ?? (subtype === 'login' && typeof body?.username === 'string' ? body.username : null);
+      if (buffer.length >= MAX_BUFFER) return; // the database is not keeping up; the log still has the request
+      buffer.push({
+        AuditEventUUID: randomUUID(),
+        ValidityFrom: new Date(),
+        AuditUserID: caller?.userId ?? -1,
+        Action: actionOf(request.method, subtype),
+        Subtype: subtype,
+        Outcome: outcomeOf(reply.statusCode),
+        StatusCode: reply.statusCode,
+        Username: username?.slice(0, 50) ?? null,
+        ClientIp: request.ip?.slice(0, 64) ?? null,
+        Method: request.method,
+        Path: request.url.slice(0, 2000),
+        ResourceType: params.type?.slice(0, 64) ?? null,
+        ResourceId: params.id?.slice(0, 64) ?? null,
+        RequestId: String(request.id).slice(0, 64),
+        DurationMs: Math.round(reply.elapsedTime),
+      });
+      if (buffer.length >= FLUSH_SIZE) void flush();
+    });
+
+    app.decorate('flushAudit', flush);
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await flush();
+    });
+  },
+  { name: 'audit', dependencies: ['db'] },
+);
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Writes the buffered audit events now (tests, shutdown). */
+    flushAudit(): Promise<void>;
+  }
+}

@@ -1,0 +1,37 @@
+/** Every interaction and login leaves an AuditEvent that administrators can search. */
+import t from 'tap';
+import { startServer } from '../helpers/app.js';
+import { DEMO } from '../../src/db/demo/facts.js';
+
+const server = await startServer(t);
+
+t.test('reads, searches, writes and logins are recorded and searchable by administrators', async (t) => {
+  const patient = DEMO.headInsuree;
+  await server.fhir(`Patient/${patient.uuid}`);
+  await server.fhir(`Patient?identifier=${patient.chfid}`);
+  await server.fhir('Patient/00000000-0000-4000-8000-000000000000');
+  await fetch(`${server.base}/login/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'Clerk', password: 'wrong' }) });
+  await server.app.flushAudit();
+
+  const reads = await server.fhir(`AuditEvent?subtype=read&entity-id=${patient.uuid}`);
+  t.equal(reads.status, 200);
+  t.equal(reads.body.entry.length, 1);
+  const event = reads.body.entry[0].resource;
+  t.equal(event.action, 'R');
+  t.equal(event.outcome, '0');
+  t.equal(event.agent[0].who.identifier.value, 'Admin');
+  t.equal(event.entity[0].what.reference, `Patient/${patient.uuid}`);
+  t.ok(event.agent[0].network.address);
+  t.ok(Date.parse(event.recorded));
+
+  const failures = await server.fhir('AuditEvent?outcome=4&_count=100');
+  t.ok(failures.body.entry.some((e: any) => e.resource.subtype[0].code === 'read'), 'the 404 is recorded as a failure');
+  const logins = await server.fhir('AuditEvent?subtype=login&altid=Clerk');
+  t.equal(logins.body.entry.length, 1, 'a failed login, with the name tried');
+  t.equal(logins.body.entry[0].resource.outcome, '4');
+  t.equal((await server.fhir('AuditEvent?subtype=search-type')).body.entry.length >= 1, true);
+
+  const clerk = await server.login('Clerk', 'clerk123');
+  t.equal((await server.fhir('AuditEvent', { token: clerk })).status, 403, 'not for non-administrators');
+  t.equal((await server.fhir('AuditEvent', { method: 'POST', body: '{"resourceType":"AuditEvent"}' })).status, 405, 'read-only');
+});
