@@ -198,3 +198,17 @@ t.test('rights: 101202 to create; updates are not offered', async (t) => {
   const put = await server.fhir(`Contract/${DEMO.policies.idle.uuid}`, { method: 'PUT', body: JSON.stringify({ resourceType: 'Contract', id: DEMO.policies.idle.uuid }) });
   t.equal(put.status, 405);
 });
+
+t.test('row security: a clerk cannot enrol a family outside her districts; the officer of its village can', async (t) => {
+  const before = await counts();
+  const clerk = await server.login(DEMO.users.clerk.login, DEMO.users.clerk.password);
+  const denied = await server.fhir('Contract', { method: 'POST', token: clerk, body: JSON.stringify(newContract({ product: products.basic.code })) });
+  t.equal(denied.status, 403, JSON.stringify(denied.body));
+  t.same(await counts(), before, 'nothing written');
+  const officer = await server.login(DEMO.users.enrolmentOfficer.login, DEMO.users.enrolmentOfficer.password);
+  const allowed = await server.fhir('Contract', {
+    method: 'POST', token: officer, body: JSON.stringify(newContract({ product: products.basic.code, premiums: [premium('RCP-T-EO', 10000)] })),
+  });
+  t.equal(allowed.status, 201, JSON.stringify(allowed.body));
+  t.equal((await db('tblPolicy').where('PolicyUUID', allowed.body.id).first()).AuditUserID, DEMO.users.enrolmentOfficer.id);
+});

@@ -146,3 +146,21 @@ t.test('rights: 101201 reads; nothing is written through Coverage', async (t) =>
   t.equal(post.status, 405);
   t.equal((await db('tblPolicy').whereNull('ValidityTo')).length, current.length);
 });
+
+t.test('row security: an officer sees the policies of his villages, a clerk those of her districts', async (t) => {
+  const officer = await server.login(DEMO.users.enrolmentOfficer.login, DEMO.users.enrolmentOfficer.password);
+  const clerk = await server.login(DEMO.users.clerk.login, DEMO.users.clerk.password);
+  const seen = async (token: string, type: string) =>
+    ((await server.fhir(`${type}?_count=100`, { token })).body.entry ?? []).map((e: any) => e.resource.id).sort();
+  const ofFamilies = (families: number[]) => uuidsWhere((p) => families.includes(p.FamilyID));
+  for (const type of ['Coverage', 'Contract']) {
+    t.same(await seen(officer, type), ofFamilies([1, 2, 5, 10]), `${type}: the officer's families 1, 2, 5, 10`);
+    t.same(await seen(clerk, type), ofFamilies([3, 4]), `${type}: the clerk's families 3, 4`);
+    t.equal((await server.fhir(`${type}/${policies.active.uuid}`, { token: clerk })).status, 404, `${type}: out of scope is not found`);
+  }
+  // Included rows are scoped too: the admin's revinclude sees all, a chain from a scoped caller only hers.
+  t.same(
+    ((await server.fhir(`Coverage?insurance-plan.name=Basic&_count=100`, { token: clerk })).body.entry ?? []).map((e: any) => e.resource.id).sort(),
+    uuidsWhere((p) => [3, 4].includes(p.FamilyID) && p.ProdID === products.basic.id),
+  );
+});

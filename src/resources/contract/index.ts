@@ -5,7 +5,7 @@
 import type { Contract } from 'fhir/r4.js';
 import type { ResourceDefinition } from '../../fhir/types.js';
 import { structureDefinition } from '../ig.js';
-import { policyTable, selectPolicy } from '../coverage/policy.js';
+import { policyScope, policyTable, selectPolicy } from '../coverage/policy.js';
 import { contractSearchParams } from './search-params.js';
 import { policyToContract } from './to-fhir.js';
 import { loadPolicyDetails } from './details.js';
@@ -19,6 +19,7 @@ export function contractResource(): ResourceDefinition<Contract> {
     profile: structureDefinition('openimis-contract'),
     table: policyTable,
     select: selectPolicy,
+    scope: policyScope,
     loadDetails: loadPolicyDetails,
     toFhir: (row, ctx) => policyToContract(row, ctx.currency),
     searchParams: contractSearchParams,

@@ -14,6 +14,7 @@ import { insertVersioned } from '../../db/legacy-history.js';
 import { findCurrent, resolveReference, type LookupTable } from '../lookups.js';
 import { referenceId } from '../ig.js';
 import { dayOf, policyTable } from '../coverage/policy.js';
+import { assertLocationAllowed } from '../row-security.js';
 import { contractToPolicy, type ContractInput } from './from-fhir.js';
 
 const PRODUCTS: LookupTable = { table: 'tblProduct', pk: 'ProdID', uuid: 'ProdUUID', code: 'ProductCode' };
@@ -30,6 +31,7 @@ export async function createPolicy(contract: Contract, ctx: WriteContext): Promi
   const input = contractToPolicy(contract, { currency: ctx.currency, today: ctx.at.toISOString().slice(0, 10) });
   const { tx } = ctx;
   const family = await resolveFamily(tx, input.subject);
+  assertLocationAllowed(ctx, family.LocationId, 'The family of this policy');
   const officer = await resolveReference(tx, input.officer, 'Practitioner', OFFICERS);
   if (!officer) throw unprocessable('author names no current enrolment officer', ['Contract.author']);
   const product = await resolveReference(tx, input.product, 'InsurancePlan', PRODUCTS);

@@ -5,7 +5,7 @@
 import type { Coverage } from 'fhir/r4.js';
 import type { ResourceDefinition } from '../../fhir/types.js';
 import { structureDefinition } from '../ig.js';
-import { policyTable, selectPolicy } from './policy.js';
+import { policyScope, policyTable, selectPolicy } from './policy.js';
 import { coverageSearchParams } from './search-params.js';
 import { policyToCoverage } from './to-fhir.js';
 
@@ -17,6 +17,7 @@ export function coverageResource(): ResourceDefinition<Coverage> {
     profile: structureDefinition('openimis-coverage'),
     table: policyTable,
     select: selectPolicy,
+    scope: policyScope,
     toFhir: (row) => policyToCoverage(row),
     searchParams: coverageSearchParams,
     rights: {

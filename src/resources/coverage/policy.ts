@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { projectFile } from '../../paths.js';
-import type { VersionedTable } from '../../fhir/types.js';
+import type { RequestContext, VersionedTable } from '../../fhir/types.js';
+import { scopeOf } from '../row-security.js';
 
 export const policyTable: VersionedTable = {
   name: 'tblPolicy',
@@ -37,6 +38,13 @@ export function selectPolicy(db: Knex): Knex.QueryBuilder {
       'o.OfficerUUID as officer_uuid',
       'o.Code as officer_code',
     );
+}
+
+/** Row security: the policies of the families living in the caller's villages. */
+export function policyScope(qb: Knex.QueryBuilder, ctx: RequestContext) {
+  const scope = scopeOf(ctx);
+  if (scope.unrestricted) return;
+  qb.whereIn('t.FamilyID', ctx.db('tblFamilies').select('FamilyID').whereIn('LocationId', scope.villageIds));
 }
 
 /** "John Mwangi": the display of the head of family in references. */
