@@ -32,6 +32,12 @@ export interface ValidateOptions {
   registry?: ProfileRegistry;
   /** Skip the profiles named in meta.profile (only opts.profile is checked). */
   ignoreMetaProfiles?: boolean;
+  /**
+   * Errors this server chooses to accept, reported as warnings instead: invariant keys (`ref-1`,
+   * `dom-3`, `pat-1`) or element paths without indexes (`Claim.priority`). For legacy openIMIS
+   * clients whose input the mappers accept but plain R4 does not (see README of profiles/).
+   */
+  relax?: string[];
 }
 
 let defaultRegistry: ProfileRegistry | undefined;
@@ -43,9 +49,10 @@ export function profileRegistry(): ProfileRegistry {
 }
 
 export function validateResource(resource: unknown, opts: ValidateOptions = {}): Issue[] {
-  const issues = validateSchema(resource);
-  if (issues.some((i) => (i.severity ?? 'error') === 'error')) return issues;
-  issues.push(...checkCoreInvariants(resource));
+  const relax = opts.relax?.length ? relaxer(opts.relax) : (issues: Issue[]) => issues;
+  const issues = relax(validateSchema(resource));
+  if (!isValid(issues)) return issues;
+  issues.push(...relax(checkCoreInvariants(resource)));
   const registry = opts.registry ?? profileRegistry();
   const profiles = new Set<string>();
   if (opts.profile) profiles.add(opts.profile);
@@ -71,9 +78,23 @@ export function validateResource(resource: unknown, opts: ValidateOptions = {}):
     const canonical = registry.profile(url)?.url ?? url;
     if (checked.has(canonical)) continue;
     checked.add(canonical);
-    issues.push(...registry.validate(resource, canonical));
+    issues.push(...relax(registry.validate(resource, canonical)));
   }
   return issues;
+}
+
+function relaxer(entries: string[]) {
+  const keys = new Set(entries);
+  return (issues: Issue[]) =>
+    issues.map((issue) => {
+      if ((issue.severity ?? 'error') !== 'error') return issue;
+      const key = /\(([a-z]+-[\w-]+)\)$/.exec(issue.diagnostics)?.[1];
+      const path = issue.expression?.[0]?.replace(/\[\d+\]/g, '');
+      if ((key && keys.has(key)) || (path && keys.has(path))) {
+        return { ...issue, severity: 'warning' as const, diagnostics: `${issue.diagnostics} (accepted by this server)` };
+      }
+      return issue;
+    });
 }
 
 /** true when no issue is an error. */

@@ -55,6 +55,19 @@ function walk(value: Json, def: string, expression: string, resource: Json, root
       });
     }
   }
+  if (def === 'Reference' && typeof value.reference === 'string' && value.reference.startsWith('#')) {
+    // ref-1, natively (it is on every reference): a local reference names a contained resource.
+    const id = value.reference.slice(1);
+    const contained = Array.isArray(root?.contained) ? root.contained : [];
+    if (id !== '' && !contained.some((c: Json) => c?.id === id)) {
+      issues.push({
+        severity: 'error',
+        code: 'invariant',
+        diagnostics: `${expression}: SHALL have a contained resource if a local reference is provided; no contained resource has id "${id}" (ref-1)`,
+        expression: [expression],
+      });
+    }
+  }
   if (value.resourceType === def && Array.isArray(value.contained) && all.DomainResource) {
     for (const inv of all.DomainResource) {
       if (checkInvariant({ ...inv, path: def }, value, root) === false) fail(issues, expression, inv);
@@ -63,6 +76,7 @@ function walk(value: Json, def: string, expression: string, resource: Json, root
   const invariants = all[def];
   if (invariants) {
     for (const inv of invariants) {
+      if (inv.key === 'ref-1') continue; // checked natively above
       if (!inv.element) {
         if (checkInvariant(inv, value, resource) === false) fail(issues, expression, inv);
         continue;

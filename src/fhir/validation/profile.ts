@@ -234,7 +234,7 @@ function applyElement(run: Run, node: ElementNode, values: Located[], parent: Lo
 
 function describeSlice(run: Run, slice: ElementNode): string {
   const url = extensionUrlOfSlice(slice);
-  if (url) return `extension ${url}`;
+  if (url) return `extension ${url.replace(/^https:\/\/openimis\.github\.io\/openimis_fhir_r4_ig\/StructureDefinition\//, '')}`;
   return `slice ${slice.sliceName}`;
 }
 

@@ -189,13 +189,22 @@ export class ProfileRegistry implements ProfileContext {
     return codes;
   }
 
-  /** Validates a resource against one of the registered profiles. */
+  /** Validates a resource against one of the registered profiles and the profiles of ours it derives from. */
   validate(resource: unknown, profileUrl: string): Issue[] {
-    const profile = this.profile(profileUrl);
+    let profile = this.profile(profileUrl);
     if (!profile) {
       return [{ severity: 'error', code: 'not-supported', diagnostics: `The profile ${profileUrl} is not known to this server`, expression: ['meta.profile'] }];
     }
-    return validateAgainstProfile(resource, profile, this);
+    const issues: Issue[] = [];
+    const seen = new Set<string>();
+    while (profile && !seen.has(profile.url)) {
+      seen.add(profile.url);
+      for (const issue of validateAgainstProfile(resource, profile, this)) {
+        if (!issues.some((i) => i.diagnostics === issue.diagnostics)) issues.push(issue);
+      }
+      profile = profile.sd.baseDefinition ? this.profiles.get(profile.sd.baseDefinition) : undefined;
+    }
+    return issues;
   }
 
   stats() {

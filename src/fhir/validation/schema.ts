@@ -77,12 +77,32 @@ function compiler(): Compiled {
       return false;
     },
   });
+  // key (and its `_key` twin) → index of its choice group, per definition: one lookup per present key.
+  const choiceIndex = new WeakMap<string[][], Map<string, number>>();
   ajv.addKeyword({
     keyword: 'fhirChoice',
     schemaType: 'array',
     errors: true,
     validate: function choice(groups: string[][], data: unknown) {
       if (typeof data !== 'object' || data === null) return true;
+      let index = choiceIndex.get(groups);
+      if (!index) {
+        index = new Map();
+        groups.forEach((group, i) => group.forEach((name) => index!.set(name, i).set(`_${name}`, i)));
+        choiceIndex.set(groups, index);
+      }
+      let seen: number | undefined;
+      let clash = false;
+      for (const key in data) {
+        const group = index.get(key);
+        if (group === undefined) continue;
+        if (seen === undefined) seen = group;
+        else {
+          clash = true;
+          break;
+        }
+      }
+      if (!clash) return true;
       const errors: Partial<ErrorObject>[] = [];
       for (const group of groups) {
         const present = group.filter((name) => name in data || `_${name}` in data);
