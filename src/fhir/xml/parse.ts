@@ -58,7 +58,7 @@ function parseTree(source: string, maxDepth: number): XNode {
   let root: XNode | undefined;
   parser.on('error', (e) => {
     const m = /^(\d+):(\d+): (.*)$/s.exec(e.message);
-    throw bad(m ? `Malformed XML at line ${m[1]}, column ${m[2]}: ${m[3]}` : `Malformed XML: ${e.message}`);
+    throw bad(m ? `Malformed XML at line ${m[1]}, column ${Number(m[2]) + 1}: ${m[3]}` : `Malformed XML: ${e.message}`);
   });
   parser.on('doctype', () => {
     throw bad(`A DOCTYPE (DTD) is not allowed in FHIR XML (line ${parser.line})`);
