@@ -4,9 +4,12 @@
  *   user's password fingerprint, so a password change invalidates them. Tokens issued by openIMIS
  *   itself are HS256 signed with the user's PrivateKey and are accepted too. The algorithm is pinned.
  * - HTTP Basic with openIMIS credentials, for connected apps.
+ * - the user name a trusted gateway puts in REMOTE_USER_HEADER_NAME, only when
+ *   REMOTE_USER_AUTHENTICATION is on.
  * Sets request.caller; rights are checked where each interaction declares them.
  */
 import fp from 'fastify-plugin';
+import { existsSync, readFileSync } from 'node:fs';
 import fastifyJwt from '@fastify/jwt';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -40,21 +43,29 @@ export const authPlugin = fp(
     app.decorate('users', users);
     app.decorateRequest('caller', null);
 
+    const keys = signingKeys(config);
     await app.register(fastifyJwt, {
       secret: {
-        private: config.secretKey,
-        // @fastify/jwt calls this with the request and the decoded (unverified) token.
-        public: (async (_request: FastifyRequest, decoded: { payload?: TokenPayload }) => {
+        private: keys.sign,
+        // @fastify/jwt calls this with the request and the decoded (unverified) token. Each kind of
+        // token has exactly one algorithm: ours the configured one, openIMIS's HS256. Anything else
+        // (alg none, a public key used as an HMAC secret) is refused before any signature check.
+        public: (async (_request: FastifyRequest, decoded: { header?: { alg?: string }; payload?: TokenPayload }) => {
           const payload = decoded?.payload ?? {};
-          if (payload.iss === TOKEN_ISSUER) return config.secretKey;
+          const alg = decoded?.header?.alg;
+          if (payload.iss === TOKEN_ISSUER) {
+            if (alg !== keys.algorithm) throw unauthorized(`Tokens of this server are signed with ${keys.algorithm}`);
+            return keys.verify;
+          }
+          if (alg !== 'HS256') throw unauthorized('openIMIS tokens are signed with HS256');
           // openIMIS signs each user's tokens with that user's PrivateKey (global key as fallback).
           const user = payload.username ? await users.find(String(payload.username)) : null;
           if (!user) throw unauthorized('Unknown user in token');
           return user.privateKey || config.secretKey;
         }) as never,
       },
-      sign: { algorithm: 'HS256' },
-      verify: { algorithms: ['HS256'] },
+      sign: { algorithm: keys.algorithm },
+      verify: { algorithms: ['HS256', 'RS256'] },
       decode: { complete: true },
     });
 
@@ -88,13 +99,32 @@ export const authPlugin = fp(
 
     app.addHook('onRequest', async (request) => {
       if (request.routeOptions.config?.public) return;
-      request.caller = await authenticate(app, request);
+      request.caller = await authenticate(app, request, config);
     });
   },
   { name: 'auth', dependencies: ['db'] },
 );
 
-async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<LegacyUser> {
+/**
+ * HS256 with SECRET_KEY by default; RS256 when both key files exist (the openIMIS keys/ location, or
+ * JWT_PRIVATE_KEY_FILE / JWT_PUBLIC_KEY_FILE).
+ */
+function signingKeys(config: Config): { algorithm: 'HS256' | 'RS256'; sign: string; verify: string } {
+  const { privateKeyFile, publicKeyFile } = config.jwt;
+  if (existsSync(privateKeyFile) && existsSync(publicKeyFile)) {
+    return { algorithm: 'RS256', sign: readFileSync(privateKeyFile, 'utf8'), verify: readFileSync(publicKeyFile, 'utf8') };
+  }
+  return { algorithm: 'HS256', sign: config.secretKey, verify: config.secretKey };
+}
+
+async function authenticate(app: FastifyInstance, request: FastifyRequest, config: Config): Promise<LegacyUser> {
+  // Behind a trusted gateway that authenticated the user already (REMOTE_USER_AUTHENTICATION=true).
+  const remote = config.remoteUserAuthentication ? request.headers[config.remoteUserHeader] : undefined;
+  if (typeof remote === 'string' && remote) {
+    const user = await app.users.find(remote);
+    if (!user) throw unauthorized(`The gateway user ${remote} is not an active openIMIS user`);
+    return user;
+  }
   const header = request.headers.authorization ?? '';
   if (/^basic\s/i.test(header)) {
     const decoded = Buffer.from(header.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
