@@ -23,10 +23,19 @@ const insuree = await db('tblInsuree').where('CHFID', DEMO.headInsuree.chfid).wh
 const register = async (table: string, column: string, code: string) => db(table).where(column, code).whereNull('ValidityTo').first();
 const item = (code: string) => register('tblItems', 'ItemCode', code);
 const service = (code: string) => register('tblServices', 'ServCode', code);
+const policy = await db('tblPolicy').where('FamilyID', insuree.FamilyID).whereNull('ValidityTo').first();
 
-const line = (kind: 'item' | 'service', uuid: string, quantity: number, price?: number) => ({
+/** A claim line as the openIMIS module writes it: category text, the claim-item-reference, the code as productOrService. */
+const line = (kind: 'item' | 'service', row: any, quantity: number, price?: number, sequence = 1) => ({
+  sequence,
   category: { text: kind },
-  extension: [{ url: `${IG}/StructureDefinition/claim-item-reference`, valueReference: { reference: `${kind === 'item' ? 'Medication' : 'ActivityDefinition'}/${uuid}` } }],
+  extension: [
+    {
+      url: `${IG}/StructureDefinition/claim-item-reference`,
+      valueReference: { reference: `${kind === 'item' ? `Medication/${row.ItemUUID}` : `ActivityDefinition/${row.ServiceUUID}`}` },
+    },
+  ],
+  productOrService: { text: kind === 'item' ? row.ItemCode : row.ServCode },
   quantity: { value: quantity },
   ...(price === undefined ? {} : { unitPrice: { value: price, currency } }),
 });
@@ -51,12 +60,14 @@ async function newClaim(code: string): Promise<any> {
       { sequence: 1, category: { coding: [{ system: `${IG}/CodeSystem/claim-supporting-info-category`, code: 'guarantee' }] }, valueString: 'G-77' },
       { sequence: 2, category: { coding: [{ code: 'explanation' }] }, valueString: 'Fever for three days' },
     ],
+    priority: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/processpriority', code: 'normal' }] },
+    insurance: [{ sequence: 1, focal: true, coverage: { reference: `Coverage/${policy.PolicyUUID}` } }],
     item: [
-      line('item', (await item('PARA50')).ItemUUID, 10, 0),
-      line('item', (await item('AMOX25')).ItemUUID, 15, 50),
-      line('item', (await item('METF50')).ItemUUID, 2),
-      line('service', (await service('OPD01')).ServiceUUID, 1, 0),
-      line('service', (await service('XRAY01')).ServiceUUID, 1),
+      line('item', await item('PARA50'), 10, 0, 1),
+      line('item', await item('AMOX25'), 15, 50, 2),
+      line('item', await item('METF50'), 2, undefined, 3),
+      line('service', await service('OPD01'), 1, 0, 4),
+      line('service', await service('XRAY01'), 1, undefined, 5),
     ],
     total: { value: 1, currency },
   };
@@ -116,7 +127,7 @@ t.test('round trip, update of lines, history, vread, delete, 410', async (t) => 
   const changed = structuredClone(same.body);
   changed.item[0].quantity.value = 12; // PARA50 10 → 12
   changed.item.splice(2, 1); // drop METF50
-  changed.item.push(line('service', (await service('LAB01')).ServiceUUID, 1, 0));
+  changed.item.push(line('service', await service('LAB01'), 1, 0, 6));
   changed.billablePeriod.end = day(-2);
   const updated = await server.fhir(`Claim/${id}`, { method: 'PUT', body: JSON.stringify(changed) });
   t.equal(updated.status, 200, JSON.stringify(updated.body));
@@ -170,9 +181,9 @@ t.test('references by code, type + identifier, and contained #Type/id and #id', 
     { resourceType: 'Medication', id: (await item('PARA50')).ItemUUID },
   ];
   claim.item = [
-    { ...line('item', 'x', 1), extension: [{ url: `${IG}/StructureDefinition/claim-item-reference`, valueReference: { reference: `#Medication/${(await item('PARA50')).ItemUUID}` } }] },
-    { category: { text: 'service' }, extension: [{ url: `${IG}/StructureDefinition/claim-item-reference`, valueReference: { type: 'ActivityDefinition', identifier: { type: idType('Code'), value: 'OPD01' } } }], quantity: { value: 1 } },
-    { productOrService: { text: 'LAB01' }, category: { coding: [{ code: 'service' }] }, quantity: { value: 1 } },
+    { ...line('item', await item('PARA50'), 1, undefined, 1), extension: [{ url: `${IG}/StructureDefinition/claim-item-reference`, valueReference: { reference: `#Medication/${(await item('PARA50')).ItemUUID}` } }] },
+    { sequence: 2, category: { text: 'service' }, productOrService: { text: 'OPD01' }, extension: [{ url: `${IG}/StructureDefinition/claim-item-reference`, valueReference: { type: 'ActivityDefinition', identifier: { type: idType('Code'), value: 'OPD01' } } }], quantity: { value: 1 } },
+    { sequence: 3, productOrService: { text: 'LAB01' }, category: { coding: [{ code: 'service' }] }, quantity: { value: 1 } },
   ];
   const res = await server.fhir('Claim', { method: 'POST', body: JSON.stringify(claim) });
   t.equal(res.status, 201, JSON.stringify(res.body));
@@ -222,7 +233,7 @@ t.test('bad input is a 4xx OperationOutcome naming the element, and writes nothi
     ['negative price', await variant((c) => (c.item[1].unitPrice.value = -5)), 422, /item\[1\]\.unitPrice/],
     ['another currency', await variant((c) => (c.item[1].unitPrice.currency = 'XXX')), 422, /currency/],
     ['no lines', await variant((c) => delete c.item), 422, /Claim\.item/],
-    ['unknown line category', await variant((c) => { c.item[0].category.text = 'drug'; delete c.item[0].extension; c.item[0].productOrService = { text: 'PARA50' }; }), 422, /category/],
+    ['unknown line category', await variant((c) => { c.item[0].category.text = 'drug'; delete c.item[0].extension; }), 422, /category/],
     ['attachment', await variant((c) => c.supportingInfo.push({ sequence: 3, category: { coding: [{ code: 'attachment' }] }, valueAttachment: { contentType: 'image/png', data: 'AA==' } })), 422, /not supported/],
     ['unknown contained', await variant((c) => (c.enterer = { reference: '#nobody' })), 422, /Claim\.enterer/],
   ];
