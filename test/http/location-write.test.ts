@@ -194,6 +194,8 @@ t.test('rights: add/edit/delete need 121902/121903/121904; regions and districts
   await db('tblRoleRight').insert([121901, 121902, 121903, 121904].map((RightID) => ({ RoleID: roleId, RightID, ValidityFrom: new Date() })));
   await db('tblUserRole').insert({ UserID: DEMO.users.noRoles.id, RoleID: roleId, ValidityFrom: new Date() });
   await db('tblUsersDistricts').insert({ UserID: DEMO.users.noRoles.id, LocationId: L.district.id, ValidityFrom: new Date(), AuditUserID: 1 });
+  // The user's row scope is computed at login (and cached): what it edits must exist by then.
+  const existing = await post(location('R1D1M4', 'Before login', 'W', { reference: `Location/${L.district.uuid}` }));
   const token = await server.login(DEMO.users.noRoles.login, DEMO.users.noRoles.password);
   const clerk = await server.login(DEMO.users.clerk.login, DEMO.users.clerk.password);
 
@@ -206,14 +208,16 @@ t.test('rights: add/edit/delete need 121902/121903/121904; regions and districts
   const district = await post(location('R1D9', 'Not allowed', 'D', { reference: `Location/${L.region.uuid}` }), token);
   t.equal(district.status, 403, 'a district needs 121906');
   t.match(district.body.issue[0].diagnostics, /121906/);
-  const move = await server.fhir(`Location/${ward.body.id}`, {
+  const move = await server.fhir(`Location/${existing.body.id}`, {
     method: 'PUT',
     token,
-    body: JSON.stringify({ ...ward.body, partOf: { reference: 'Location/R1D2' } }),
+    body: JSON.stringify({ ...existing.body, partOf: { reference: 'Location/R1D2' } }),
   });
   t.equal(move.status, 403, 'moving needs 121905');
-  const rename = await server.fhir(`Location/${ward.body.id}`, { method: 'PUT', token, body: JSON.stringify({ ...ward.body, name: 'Renamed' }) });
+  t.match(move.body.issue[0].diagnostics, /121905/);
+  const rename = await server.fhir(`Location/${existing.body.id}`, { method: 'PUT', token, body: JSON.stringify({ ...existing.body, name: 'Renamed' }) });
   t.equal(rename.status, 200, 'renaming needs 121903 only');
-  t.equal((await server.fhir(`Location/${ward.body.id}`, { method: 'DELETE', token: clerk })).status, 403, 'Clerk has no 121904');
-  t.equal((await server.fhir(`Location/${ward.body.id}`, { method: 'DELETE', token })).status, 204);
+  t.equal((await server.fhir(`Location/${existing.body.id}`, { method: 'DELETE', token: clerk })).status, 403, 'Clerk has no 121904');
+  t.equal((await server.fhir(`Location/${existing.body.id}`, { method: 'DELETE', token })).status, 204);
+  t.equal((await server.fhir(`Location/${L.withHistory.uuid}`, { method: 'DELETE', token })).status, 404, 'a district outside the user\'s is not there for it');
 });
