@@ -4,6 +4,7 @@
  * OperationOutcome and leaves nothing behind.
  */
 import t from 'tap';
+import { randomUUID } from 'node:crypto';
 import { startServer } from '../helpers/app.js';
 import { DEMO } from '../../src/db/demo/facts.js';
 import { expiryOf } from '../../src/resources/contract/write.js';
@@ -37,6 +38,8 @@ function premium(receipt: string, amount: number, type = 'C', extra: any[] = [])
 function newContract(overrides: { product?: string; value?: number; premiums?: any[]; typeReference?: any[]; subject?: any; period?: any } = {}): any {
   return {
     resourceType: 'Contract',
+    // The openIMIS contract profile asks for an identifier: the client's UUID for the new policy.
+    identifier: [{ type: { coding: [{ system: `${IG}/CodeSystem/openimis-identifiers`, code: 'UUID' }] }, value: randomUUID() }],
     status: 'offered',
     issued: today,
     subject: [overrides.subject ?? { reference: `Group/${family.FamilyUUID}` }],
@@ -70,10 +73,11 @@ t.test('expiry: start plus the insurance period, minus a day, the day clamped to
 
 t.test('create: 201 with Location, an idle policy, its members and premiums; read back; history', async (t) => {
   const before = await counts();
-  const res = await server.fhir('Contract', { method: 'POST', body: JSON.stringify(newContract()) });
+  const body = newContract();
+  const res = await server.fhir('Contract', { method: 'POST', body: JSON.stringify(body) });
   t.equal(res.status, 201, JSON.stringify(res.body));
   const id = res.body.id;
-  t.match(id, /^[0-9a-f-]{36}$/);
+  t.equal(id, body.identifier[0].value, 'the UUID the client chose');
   t.equal(res.headers.get('location'), `${server.base}/Contract/${id}/_history/${res.body.meta.versionId}`);
   t.equal(res.body.status, 'offered');
 

@@ -1,6 +1,7 @@
 /**
- * InsurancePlan ⇄ tblProduct (openIMIS product). Read-only. Rights: 121001 search; the product
- * add/edit/delete rights (121002–121004) also allow reading, as they do in openIMIS.
+ * InsurancePlan ⇄ tblProduct (openIMIS product). Read and update (no create or delete: a product is
+ * set up with its covered lines and price lists, which the resource does not carry). Rights: 121001
+ * search; the product add/edit/delete rights (121002–121004) also allow reading; 121003 edit.
  */
 import type { InsurancePlan } from 'fhir/r4.js';
 import type { ResourceDefinition } from '../../fhir/types.js';
@@ -8,6 +9,7 @@ import { structureDefinition } from '../ig.js';
 import { productTable, selectProduct } from './table.js';
 import { insurancePlanSearchParams } from './search-params.js';
 import { productToInsurancePlan } from './to-fhir.js';
+import { updateProduct } from './write.js';
 
 const READ = [121001, 121002, 121003, 121004];
 
@@ -26,6 +28,8 @@ export function insurancePlanResource(): ResourceDefinition<InsurancePlan> {
       'search-type': READ,
       'history-instance': READ,
       'history-type': READ,
+      update: [121003],
     },
+    update: updateProduct,
   };
 }
