@@ -140,6 +140,13 @@ t.test('the XHTML div: kept verbatim when it stands alone, re-serialised when it
   rejects(t, `<Basic ${F}><text><status value="generated"/><span ${X}/></text></Basic>`, /Unknown element 'span'|not allowed/, 'span instead of div');
 });
 
+t.test('namespace prefixes are not significant', async (t) => {
+  t.strictSame(
+    fromXml(`<f:Patient xmlns:f="http://hl7.org/fhir"><f:id value="x"/><f:name><f:family value="Y"/></f:name></f:Patient>`),
+    { resourceType: 'Patient', id: 'x', name: [{ family: 'Y' }] },
+  );
+});
+
 t.test('a byte-order mark and the XML declaration are accepted', async (t) => {
   t.strictSame(fromXml(`\ufeff<?xml version="1.0" encoding="UTF-8"?>\r\n<Patient ${F}><id value="x"/></Patient>`), {
     resourceType: 'Patient',
