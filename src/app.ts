@@ -15,6 +15,7 @@ import { auditPlugin } from './plugins/audit.js';
 import { loginRoutes } from './auth/login.js';
 import { fhirRoutes } from './fhir/routes.js';
 import { Registry } from './fhir/registry.js';
+import { fromXml } from './fhir/xml/index.js';
 import type { AnyResourceDefinition } from './fhir/types.js';
 import { createResources } from './resources/index.js';
 import { CodeTables } from './resources/code-tables.js';
@@ -55,6 +56,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // FHIR JSON and form-encoded POST _search bodies; anything else is a 415.
   app.addContentTypeParser(['application/fhir+json', 'application/json+fhir', 'application/json-patch+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // FHIR XML bodies become FHIR JSON before any handler sees them.
+  app.addContentTypeParser(['application/fhir+xml', 'application/xml', 'text/xml', 'application/xml+fhir'], { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, fromXml(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     const query: Record<string, string | string[]> = {};
     for (const [name, value] of new URLSearchParams(body as string)) {

@@ -133,7 +133,8 @@ t.test('bad input is a 4xx OperationOutcome and writes nothing', async (t) => {
     ['unknown village', post(JSON.stringify({ ...newHead('900000014'), address: [{ extension: [{ url: ext('address-location-reference'), valueReference: { reference: 'Location/00000000-0000-4000-8000-000000000000' } }] }] })), 422],
     ['member without family', post(JSON.stringify({ ...newHead('900000015'), extension: [{ url: ext('patient-is-head'), valueBoolean: false }] })), 422],
     ['NUL byte in a name', post(JSON.stringify({ ...newHead('900000016'), name: [{ family: 'A\u0000B', given: ['x'] }] })), 400],
-    ['unsupported content type', post('<Patient/>', { 'content-type': 'application/xml' }), 415],
+    ['unsupported content type', post('Patient: x', { 'content-type': 'application/octet-stream' }), 415],
+    ['XML that is not FHIR', post('<Patient/>', { 'content-type': 'application/fhir+xml' }), 400],
     ['oversized body', post(JSON.stringify({ ...newHead('900000017'), text: { status: 'generated', div: 'x'.repeat(11 * 1024 * 1024) } })), 413],
   ];
   for (const [name, pending, status] of cases) {
@@ -142,6 +143,7 @@ t.test('bad input is a 4xx OperationOutcome and writes nothing', async (t) => {
     t.equal(res.body?.resourceType, 'OperationOutcome', `${name}: OperationOutcome`);
   }
   const missing = (await cases[3][1]).body;
+  // (indexes below follow the order of `cases`)
   t.ok(missing.issue.length >= 3, 'every problem reported at once');
   t.ok(missing.issue.some((i: any) => i.expression?.[0] === 'Patient.birthDate'));
   const gender = (await cases[4][1]).body;
@@ -149,7 +151,7 @@ t.test('bad input is a 4xx OperationOutcome and writes nothing', async (t) => {
 
   t.equal(await count('tblInsuree'), insurees, 'no insuree written');
   t.equal(await count('tblFamilies'), families, 'no family written');
-  const accept = await server.fhir(`Patient/${head.InsureeUUID}`, { headers: { accept: 'application/xml' } });
+  const accept = await server.fhir(`Patient/${head.InsureeUUID}`, { headers: { accept: 'image/png' } });
   t.equal(accept.status, 406);
   const mismatch = await server.fhir(`Patient/${head.InsureeUUID}`, { method: 'PUT', body: JSON.stringify({ ...newHead(head.CHFID), id: 'another-id' }) });
   t.equal(mismatch.status, 400, 'body id must match the URL');
