@@ -216,3 +216,17 @@ t.test('row security: a clerk cannot enrol a family outside her districts; the o
   t.equal(allowed.status, 201, JSON.stringify(allowed.body));
   t.equal((await db('tblPolicy').where('PolicyUUID', allowed.body.id).first()).AuditUserID, DEMO.users.enrolmentOfficer.id);
 });
+
+t.test('conditional create: If-None-Exist on the identifier makes a retry harmless', async (t) => {
+  const body = newContract({ product: products.national.code, typeReference: [{ reference: `Patient/${head.InsureeUUID}` }], premiums: [premium('RCP-T-INE', 100)] });
+  // NATL01 was bought above for this family: end the earlier policy so that this one is new.
+  await db('tblPolicy').where({ FamilyID: familyId, ProdID: products.national.id }).whereNull('ValidityTo').update({ PolicyStatus: 8 });
+  const uuid = body.identifier[0].value;
+  const first = await server.fhir('Contract', { method: 'POST', headers: { 'if-none-exist': `identifier=${uuid}` }, body: JSON.stringify(body) });
+  t.equal(first.status, 201, JSON.stringify(first.body));
+  const before = await counts();
+  const retry = await server.fhir('Contract', { method: 'POST', headers: { 'if-none-exist': `identifier=${uuid}` }, body: JSON.stringify(body) });
+  t.equal(retry.status, 200, 'the existing contract');
+  t.equal(retry.body.id, uuid);
+  t.same(await counts(), before, 'nothing written');
+});
