@@ -5,6 +5,7 @@
  * a reference through a link table, an engine need).
  */
 import type { SearchParamDecl } from '../../fhir/types.js';
+import { IG } from '../ig.js';
 
 const identifier = (code: string, uuid: string, what: string): SearchParamDecl => ({
   code: 'identifier',
@@ -23,4 +24,12 @@ export const officerRoleParams: SearchParamDecl[] = [
   identifier('t.Code', 't.OfficerUUID', 'enrolment officer'),
   { code: 'practitioner', type: 'reference', description: 'The enrolment officer (Practitioner, by UUID or code)', column: 't.OfficerID', target: 'Practitioner' },
   { code: 'location', type: 'reference', description: 'The district of the officer (Location, by UUID or code)', column: 't.LocationId', target: 'Location' },
+  {
+    code: 'substitute',
+    type: 'reference',
+    description: 'The substitute officer (extension practitioner-role-substitution-reference; Practitioner, by UUID or code)',
+    definition: `${IG}/SearchParameter/practitioner-role-substitute`,
+    column: 't.OfficerIDSubst',
+    target: 'Practitioner',
+  },
 ];
