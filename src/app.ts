@@ -15,6 +15,8 @@ import { auditPlugin } from './plugins/audit.js';
 import { loginRoutes } from './auth/login.js';
 import { fhirRoutes } from './fhir/routes.js';
 import { Registry } from './fhir/registry.js';
+import { OperationRegistry } from './fhir/operations.js';
+import { createOperations } from './operations/index.js';
 import { fromXml } from './fhir/xml/index.js';
 import type { AnyResourceDefinition } from './fhir/types.js';
 import { createResources } from './resources/index.js';
@@ -81,10 +83,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
 
   const codes = await CodeTables.load(opts.db);
+  const operations = new OperationRegistry(createOperations());
   const registry = new Registry([...createResources({ codes, photoBaseUrl: config.siteUrl || '' }), ...(opts.extraResources ?? [])]);
   for (const basePath of basePaths(config)) {
     await app.register(loginRoutes, { prefix: basePath });
-    await app.register(fhirRoutes, { prefix: basePath, basePath, registry, siteUrl: config.siteUrl, currency: config.currency });
+    await app.register(fhirRoutes, { prefix: basePath, basePath, registry, operations, siteUrl: config.siteUrl, currency: config.currency });
   }
   return app;
 }

@@ -8,13 +8,19 @@ import type { Registry } from './registry.js';
 import type { Interaction, SearchParamDecl } from './types.js';
 import { implicitParams } from './search/implicit.js';
 import { projectFile } from '../paths.js';
+import type { Operation, OperationRegistry } from './operations.js';
+
+/** Operations as the CapabilityStatement lists them: name and canonical OperationDefinition URL. */
+function operationsOf(ops: Operation[]) {
+  return ops.length ? { operation: ops.map((op) => ({ name: op.name, definition: op.definition.url! })) } : {};
+}
 
 const STATIC: CapabilityStatement = JSON.parse(readFileSync(projectFile('capability-statement.json'), 'utf8'));
 
 const INTERACTIONS: Interaction[] = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'];
 const PARAM_DEFINITION = (type: string, code: string) => `http://hl7.org/fhir/SearchParameter/${type}-${code}`;
 
-export function capabilityStatement(registry: Registry, baseUrl: string): CapabilityStatement {
+export function capabilityStatement(registry: Registry, operations: OperationRegistry, baseUrl: string): CapabilityStatement {
   const resources = registry.all().map((def): CapabilityStatementRestResource => {
     const supported = INTERACTIONS.filter(
       (i) =>
@@ -41,6 +47,7 @@ export function capabilityStatement(registry: Registry, baseUrl: string): Capabi
         type: p.type,
         documentation: p.description,
       })),
+      ...(operationsOf(operations.forType(def.type))),
     };
   });
   return {
@@ -48,6 +55,11 @@ export function capabilityStatement(registry: Registry, baseUrl: string): Capabi
     date: new Date().toISOString(),
     implementation: { description: 'openIMIS FHIR R4 server', url: baseUrl },
     patchFormat: ['application/json-patch+json', 'application/fhir+json'],
-    rest: STATIC.rest!.map((rest) => ({ ...rest, resource: resources, interaction: [{ code: 'batch' }, { code: 'transaction' }] })),
+    rest: STATIC.rest!.map((rest) => ({
+      ...rest,
+      resource: resources,
+      interaction: [{ code: 'batch' }, { code: 'transaction' }],
+      ...operationsOf(operations.all().filter((op) => op.definition.system)),
+    })),
   };
 }

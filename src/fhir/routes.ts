@@ -16,10 +16,12 @@ import { instanceHistory, typeHistory } from './interactions/history.js';
 import { conditionalRemove, conditionalUpdate, create, patch, remove, update } from './interactions/write.js';
 import { capabilityStatement } from './capability.js';
 import { processBundle } from './interactions/bundle.js';
+import { authorizeOperation, operationInput, type OperationRegistry } from './operations.js';
 import { dialectFor } from '../db/dialect/index.js';
 
 export interface FhirRoutesOptions {
   registry: Registry;
+  operations: OperationRegistry;
   /** Path of this mount, e.g. /api/api_fhir_r4 */
   basePath: string;
   siteUrl: string;
@@ -61,7 +63,28 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
     return def;
   };
 
+  /** [base]/$op, [base]/[type]/$op and [base]/[type]/[id]/$op share their paths with the interactions. */
+  const operation = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
+    negotiate(request);
+    const params = request.params as { type: string; id?: string; op?: string };
+    const name = [params.op, params.id, params.type].find((p) => p?.startsWith('$'))!.slice(1);
+    const level = params.op ? 'instance' : params.id ? 'type' : 'system';
+    const def = level === 'system' ? undefined : resourceOf(request);
+    const op = opts.operations.find(name, level, def?.type);
+    const ctx = contextOf(request);
+    authorizeOperation(ctx, op, def);
+    const input = operationInput(request.method, request.query as Query, request.body);
+    const response = await op.handler({ def, id: level === 'instance' ? params.id : undefined, ...input, headers: request.headers as Record<string, string> }, ctx);
+    if (response.headers) reply.headers(response.headers);
+    return sendFhir(request, reply, response.status, response.body);
+  };
+  const isOperation = (request: FastifyRequest) => {
+    const { type, id, op } = request.params as { type?: string; id?: string; op?: string };
+    return Boolean(op?.startsWith('$') || (!op && id?.startsWith('$')) || (!op && !id && type?.startsWith('$')));
+  };
+
   const route = (interaction: Interaction, handler: Handler) => async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
+    if (isOperation(request)) return operation(request, reply);
     negotiate(request);
     const def = resourceOf(request);
     const ctx = contextOf(request);
@@ -79,7 +102,7 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
   app.get('/metadata', { config: { public: true } }, async (request, reply) => {
     negotiate(request);
     const origin = opts.siteUrl || `${request.protocol}://${request.host}`;
-    return sendFhir(request, reply, 200, capabilityStatement(registry, `${origin}${opts.basePath}`));
+    return sendFhir(request, reply, 200, capabilityStatement(registry, opts.operations, `${origin}${opts.basePath}`));
   });
 
   // batch and transaction: rights are checked entry by entry, as for the plain routes.
@@ -93,6 +116,16 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
   app.get('/:type/:id', route('read', read));
   app.get('/:type/:id/_history', route('history-instance', instanceHistory));
   app.get('/:type/:id/_history/:vid', route('vread', vread));
+  app.get('/:type/:id/:op', route('read', read));
+  app.post('/:type/:id/:op', route('read', read));
+  app.post('/:type/:id', route('read', read));
+  app.get('/OperationDefinition/:id', { config: { public: true } }, async (request, reply) => {
+    negotiate(request);
+    const { id } = request.params as { id: string };
+    const definition = opts.operations.definition(id);
+    if (!definition) throw new FhirError(404, { code: 'not-found', diagnostics: `OperationDefinition/${id} is not known` });
+    return sendFhir(request, reply, 200, definition);
+  });
   app.post('/:type', route('create', create));
   app.put('/:type', route('update', conditionalUpdate));
   app.put('/:type/:id', route('update', update));

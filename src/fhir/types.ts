@@ -99,6 +99,11 @@ export interface ResourceDefinition<R extends Resource = Resource> {
   type: R['resourceType'];
   /** Canonical URL of the profile this server conforms to for the type. */
   profile?: string;
+  /**
+   * Validation errors this resource accepts from its clients, as warnings: invariant keys or element
+   * paths (e.g. legacy openIMIS input that the mappers understand but plain R4 refuses).
+   */
+  acceptedDeviations?: string[];
   table: VersionedTable;
   /** Business code column for reads such as Patient/<CHFID>. */
   codeColumn?: string;

@@ -7,6 +7,7 @@ import type { FhirResource as Resource } from 'fhir/r4.js';
 import type { AnyResourceDefinition, RequestContext, Row, WriteContext } from '../types.js';
 import { badRequest, gone, notFound, notSupported, preconditionFailed, informational, unprocessable } from '../outcome.js';
 import { applyPatchDocument } from '../patch/index.js';
+import { assertValid } from '../validation/check.js';
 import { findEntity, stateOf, versionOf } from '../store.js';
 import { parseSearch } from '../search/parse.js';
 import { searchRows } from '../search/execute.js';
@@ -63,6 +64,7 @@ export const patch: Handler = async (req, ctx) => {
     if (patched.resourceType !== resource.resourceType || patched.id !== resource.id) {
       throw unprocessable('A patch cannot change the resourceType or the id', [`${def.type}.id`]);
     }
+    assertValid(def, patched);
     return respond(req, def, await updateRow(def, patched as unknown as Resource, current, req, wctx), wctx, 200);
   });
 };
@@ -145,7 +147,14 @@ function queryOf(condition: string): FhirRequest['query'] {
   return query;
 }
 
+/** The request body as a resource of the type, checked against the schema and the profile. */
 function resourceBody(req: FhirRequest, def: AnyResourceDefinition): Resource {
+  const resource = bodyOfType(req, def);
+  assertValid(def, resource);
+  return resource;
+}
+
+function bodyOfType(req: FhirRequest, def: AnyResourceDefinition): Resource {
   const body = req.body;
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest(`The request body must be a ${def.type} resource`);

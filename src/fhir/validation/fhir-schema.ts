@@ -98,6 +98,11 @@ export function choiceGroups(def: JsonSchema): string[][] {
   return [...groups.values()].filter((g) => g.length > 1);
 }
 
+/** The choice element a property belongs to: deceasedBoolean → deceased. */
+export function choiceBase(name: string): string {
+  return CHOICE_NAME.exec(name)?.[1] ?? name;
+}
+
 /** "/name/0/given" → "Patient.name[0].given" (primitive extension elements `_x` are reported as `x`). */
 export function fhirPath(root: string, instancePath: string): string {
   let out = root;

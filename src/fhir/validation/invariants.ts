@@ -44,7 +44,7 @@ function fail(issues: Issue[], expression: string, inv: Invariant) {
 function walk(value: Json, def: string, expression: string, resource: Json, root: Json, issues: Issue[], all: Record<string, CoreInvariant[]>): void {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return;
   if (def === 'Extension') {
-    const hasValue = Object.keys(value).some((k) => k.startsWith('value'));
+    const hasValue = Object.keys(value).some((k) => k.startsWith('value') || k.startsWith('_value'));
     const hasExtensions = Array.isArray(value.extension) && value.extension.length > 0;
     if (hasValue === hasExtensions) {
       issues.push({

@@ -14,7 +14,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import type { Issue } from '../outcome.js';
-import { SCHEMA_ID, choiceGroups, fhirJsonSchema, fhirPath, type JsonSchema } from './fhir-schema.js';
+import { SCHEMA_ID, choiceBase, choiceGroups, fhirJsonSchema, fhirPath, type JsonSchema } from './fhir-schema.js';
 
 const require = createRequire(import.meta.url);
 
@@ -38,6 +38,8 @@ function compiler(): Compiled {
     names.set(def, name);
     const isResource = resourceTypes.has(name);
     if (def.properties) {
+      // The schema leaves `type` out of complex types: a string would pass for a Reference.
+      def.type ??= 'object';
       // ele-1 / FHIR JSON: an element has a value or children; a resource at least its resourceType.
       if (!isResource) def.minProperties = 1;
       const groups = choiceGroups(def);
@@ -285,7 +287,7 @@ function toIssue(state: Compiled, type: string, error: ErrorObject): Issue | und
       return issue('structure', `${path}: an element must not be empty (leave it out instead)`);
     case 'fhirChoice': {
       const present = params.present as string[];
-      return issue('structure', `${path}: only one of ${present.join(', ')} may be present (they are one choice element)`, `${path}.${present[1]}`);
+      return issue('structure', `${path}: only one of ${present.join(', ')} may be present (they are one choice element)`, `${path}.${choiceBase(present[0])}`);
     }
     case 'fhirResource':
       return issue('structure', `${path}: ${error.message ?? 'invalid resource'}`);

@@ -99,7 +99,7 @@ function parseTree(source: string, maxDepth: number): XNode {
     const node = stack[stack.length - 1];
     if (!node) return; // whitespace around the root; anything else is a saxes error
     if (node.xhtml) node.content.push(text);
-    else if (/\S/.test(text)) {
+    else if (/[^ \t\r\n]/.test(text)) {
       throw bad(`Text content is not allowed in FHIR element <${qname(node)}> (${at(node)}); values go in value attributes`);
     }
   };
