@@ -7,10 +7,10 @@ export const EXAMPLES_DIR = dirname(createRequire(import.meta.url).resolve('hl7.
 
 let files: string[] | undefined;
 
-/** File names of the examples of one resource type (the package names them Type-id.json). */
+/** File names of the examples of one resource type (the package names them Type-id.json); '' for all. */
 export function examplesOf(type: string, maxBytes = Infinity): string[] {
   files ??= readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json') && f !== 'package.json');
-  return files.filter((f) => f.startsWith(`${type}-`) && statSync(join(EXAMPLES_DIR, f)).size <= maxBytes);
+  return files.filter((f) => (!type || f.startsWith(`${type}-`)) && (maxBytes === Infinity || statSync(join(EXAMPLES_DIR, f)).size <= maxBytes));
 }
 
 export function readExample(file: string): Record<string, unknown> {

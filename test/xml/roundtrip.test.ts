@@ -40,6 +40,16 @@ t.test('a large definition bundle (every R4 datatype StructureDefinition)', asyn
   t.strictSame(fromXml(xml, { strictOrder: true }), json, 'Bundle-types.json round-trips');
 });
 
+// FHIR_XML_ALL_EXAMPLES=1: every one of the ~5,300 examples of the package (a few minutes).
+t.test('every example of the package', { skip: process.env.FHIR_XML_ALL_EXAMPLES ? false : 'set FHIR_XML_ALL_EXAMPLES=1' }, async (t) => {
+  for (const file of examplesOf('')) {
+    const json = readExample(file);
+    if (typeof json.resourceType !== 'string') continue;
+    const xml = toXml(json);
+    t.strictSame(fromXml(xml, { strictOrder: true, maxLength: xml.length }), json, `${file} round-trips`);
+  }
+});
+
 t.teardown(() => {
   console.log(`# ${total} official examples of ${TYPES.length} resource types round-tripped`);
 });
