@@ -290,6 +290,7 @@ function valuesAt(value: Json, path: string): Json[] {
 
 function fixedOrPattern(def: ElementDefinitionJson): { kind: 'fixed' | 'pattern'; key: string; value: Json } | undefined {
   for (const key of Object.keys(def)) {
+    if (def[key] === undefined) continue;
     if (key.startsWith('fixed') && /^[A-Z]/.test(key.slice(5))) return { kind: 'fixed', key, value: def[key] };
     if (key.startsWith('pattern') && /^[A-Z]/.test(key.slice(7))) return { kind: 'pattern', key, value: def[key] };
   }
