@@ -89,7 +89,7 @@ const workloads: Record<string, () => string> = {
 const only = values.only ? new Set(values.only.split(',')) : undefined;
 
 console.log(`${total} requests per workload, concurrency ${concurrency}, in-process (app.inject)`);
-console.log('workload           req/s   wall ms/req  CPU ms/req  SQL/req  SQL wait ms/req  bytes/resp');
+console.log('workload           req/s   wall ms/req  CPU ms/req (user+sys)  SQL/req  SQL wait ms/req  bytes/resp');
 for (const [name, path] of Object.entries(workloads)) {
   if (only && !only.has(name)) continue;
   // warm-up
@@ -119,7 +119,7 @@ for (const [name, path] of Object.entries(workloads)) {
   const profile = profiler ? await stopProfiler(profiler, name) : undefined;
   const cpuMs = (cpu.user + cpu.system) / 1000;
   console.log(
-    `${name.padEnd(17)} ${String(Math.round((total / wall) * 1000)).padStart(6)}  ${((wall * concurrency) / total).toFixed(3).padStart(11)}  ${(cpuMs / total).toFixed(3).padStart(10)}  ${(queries / total).toFixed(2).padStart(7)}  ${(dbMs / total).toFixed(3).padStart(15)}  ${Math.round(bytes / total).toString().padStart(10)}${bad ? `  ${bad} non-200!` : ''}`,
+    `${name.padEnd(17)} ${String(Math.round((total / wall) * 1000)).padStart(6)}  ${((wall * concurrency) / total).toFixed(3).padStart(11)}  ${(cpuMs / total).toFixed(3).padStart(10)} (${(cpu.user / 1000 / total).toFixed(2)}+${(cpu.system / 1000 / total).toFixed(2)})  ${(queries / total).toFixed(2).padStart(7)}  ${(dbMs / total).toFixed(3).padStart(15)}  ${Math.round(bytes / total).toString().padStart(10)}${bad ? `  ${bad} non-200!` : ''}`,
   );
   if (values.sql) for (const [sql, n] of statements) console.log(`    ${n}× ${sql}`);
   if (profile) summarise(profile);

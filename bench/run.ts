@@ -264,7 +264,7 @@ async function main(): Promise<number> {
     startOwnTarget('bare', 'bench/targets/bare.ts', db),
     startOwnTarget('ceiling', 'bench/targets/ceiling.ts', db),
     startOurs(db, opts.cpuProf),
-    experiments ? startOurs(db, false, 'ours-named', 'bench/targets/ours-named.ts') : undefined,
+    experiments ? startOurs(db, opts.cpuProf, 'ours-named', 'bench/targets/ours-named.ts') : undefined,
   ]);
   const token = await login(ours.url);
   const runs = defineRuns({ bare, ceiling, ours, named }, samples, token).filter((r) => !opts.only || opts.only.has(r.name));
