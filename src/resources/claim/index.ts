@@ -19,6 +19,8 @@ export function claimResource(): ResourceDefinition<Claim> {
   return {
     type: 'Claim',
     profile: structureDefinition('openimis-claim'),
+    // The openIMIS module's clients: contained resources referenced as "#Type/id", no priority, no insurance.
+    acceptedDeviations: ['ref-1', 'dom-3', 'Claim.priority', 'Claim.insurance'],
     table: claimTable,
     codeColumn: 'ClaimCode',
     select: selectClaim,

@@ -165,6 +165,10 @@ async function resolveClaim(claim: Claim, ctx: WriteContext): Promise<Resolved> 
       ICDID3: icd[3] ?? null,
       ICDID4: icd[4] ?? null,
       Claimed: claimed,
+      // smalldatetime on SQL Server, where a bare yyyy-mm-dd depends on the session's DATEFORMAT;
+      // the ISO 8601 date-time form reads the same in every language (and as a date on PostgreSQL).
+      DateFrom: isoDay(input.values.DateFrom),
+      DateTo: isoDay(input.values.DateTo),
     },
   };
 }
@@ -273,6 +277,8 @@ async function ensureUniqueCode(tx: Knex, code: string, facility: Row, except?: 
   if (except !== undefined) query.whereNot('ClaimID', except);
   if (await query) throw conflict(`Health facility ${String(facility.HFCode).trim()} already has a claim with code ${code}`);
 }
+
+const isoDay = (day: unknown) => (day ? `${String(day)}T00:00:00` : null);
 
 /** The last day a claim date may name: tomorrow (UTC), which tolerates time zones ahead of the server. */
 function dayAfter(at: Date): string {
