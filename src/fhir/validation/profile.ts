@@ -396,7 +396,6 @@ function checkBinding(run: Run, def: ElementDefinitionJson, located: Located): v
     return;
   }
   const codings: Json[] = Array.isArray(value?.coding) ? value.coding : value?.code !== undefined || value?.system !== undefined ? [value] : [];
-  const isCodeableConcept = Array.isArray(value?.coding) || (value?.text !== undefined && value?.code === undefined);
   if (!codings.length) {
     issue(run, 'code-invalid', located.expr, `a coding from the ValueSet ${vsName} is required (${allowedText()})`);
     return;
@@ -404,8 +403,7 @@ function checkBinding(run: Run, def: ElementDefinitionJson, located: Located): v
   const ok = (c: Json) => typeof c?.code === 'string' && (c.system === undefined ? [...codes].some((k) => k.endsWith(`|${c.code}`)) : codes.has(`${run.ctx.canonicalSystem(c.system)}|${c.code}`));
   if (!codings.some(ok)) {
     const first = codings[0];
-    const where = isCodeableConcept ? `${located.expr}.coding[0]` : located.expr;
-    issue(run, 'code-invalid', where, `${first?.system ? `${first.system}|` : ''}${first?.code} is not in the ValueSet ${vsName} (${allowedText()})`);
+    issue(run, 'code-invalid', located.expr, `${first?.system ? `${first.system}|` : ''}${first?.code} is not in the ValueSet ${vsName} (${allowedText()})`);
   }
 }
 
@@ -428,10 +426,12 @@ function checkExtensions(run: Run, value: Json, expr: string, seen: Set<object>)
             if (!resolved.exact) {
               issue(run, 'value', `${at}.url`, `"${ext.url}" is accepted for ${resolved.profile.url}; use the canonical url`, 'warning');
             }
-            const sub: Run = { ...run, profile: resolved.profile };
+            const sub: Run = { ...run, issues: [], profile: resolved.profile };
             const root: Located = { value: ext, expr: at, key: 'extension' };
             checkValue(sub, resolved.profile.root, root);
             applyChildrenAt(sub, resolved.profile.root, root);
+            // Name the extension: its index alone does not tell which one it is.
+            for (const found of sub.issues) run.issues.push({ ...found, diagnostics: `${found.diagnostics} (extension ${resolved.profile.id})` });
           }
         }
         checkExtensions(run, ext, at, seen);
