@@ -46,6 +46,8 @@ function newContract(overrides: { product?: string; value?: number; premiums?: a
     author: { reference: `Practitioner/${DEMO.officer.code}` },
     term: [
       {
+        // R4 requires the offer; the module's: the head of family as beneficiary.
+        offer: { party: [{ reference: [{ reference: `Patient/${head.InsureeUUID}` }], role: { coding: [{ system: `${IG}/CodeSystem/contract-resource-party-role`, code: 'beneficiary' }] } }] },
         asset: [
           {
             extension: overrides.premiums ?? [premium('RCP-T-001', 6000), premium('RCP-T-002', 4000, 'M')],
@@ -162,19 +164,26 @@ t.test('business rules: product area, sale dates, member count', async (t) => {
 
 t.test('invalid input: one 422 naming every problem, nothing written', async (t) => {
   const before = await counts();
-  const bad = newContract({ premiums: [premium('', 0, 'X'), premium('RCP-T-9', -5)], value: -1 });
+  // Not even valid FHIR (no subject, no author, an unknown payment type): the validator answers.
+  const invalid = newContract({ premiums: [premium('RCP-T-7', 10, 'X')] });
+  delete invalid.subject;
+  delete invalid.author;
+  const structural = await server.fhir('Contract', { method: 'POST', body: JSON.stringify(invalid) });
+  t.equal(structural.status, 422);
+  t.equal(structural.body.resourceType, 'OperationOutcome');
+  // Valid FHIR that breaks the openIMIS rules: the mapper names every problem at once.
+  const bad = newContract({ premiums: [premium('RCP-T-9', 0), { url: `${IG}/StructureDefinition/contract-premium`, extension: [{ url: 'amount', valueMoney: { value: -5 } }] }], value: -1 });
   bad.status = 'executed';
-  bad.subject = [];
-  delete bad.author;
   bad.issued = '2099-01-01';
   bad.term[0].asset[0].valuedItem[0].net.currency = 'EUR';
   const res = await server.fhir('Contract', { method: 'POST', body: JSON.stringify(bad) });
   t.equal(res.status, 422);
   const expressions = res.body.issue.map((i: any) => i.expression?.[0]);
   for (const expected of [
-    'Contract.status', 'Contract.subject', 'Contract.author', 'Contract.issued', 'Contract.term.asset.valuedItem.net',
-    'Contract.term.asset.extension[contract-premium][0].amount', 'Contract.term.asset.extension[contract-premium][0].receipt',
-    'Contract.term.asset.extension[contract-premium][0].type', 'Contract.term.asset.extension[contract-premium][1].amount',
+    'Contract.status', 'Contract.issued', 'Contract.term.asset.valuedItem.net',
+    'Contract.term.asset.extension[contract-premium][0].amount', 'Contract.term.asset.extension[contract-premium][1].amount',
+    'Contract.term.asset.extension[contract-premium][1].receipt', 'Contract.term.asset.extension[contract-premium][1].date',
+    'Contract.term.asset.extension[contract-premium][1].type',
   ]) {
     t.ok(expressions.includes(expected), `names ${expected}`);
   }

@@ -101,7 +101,8 @@ export async function createPolicy(contract: Contract, ctx: WriteContext): Promi
         isPhotoFee: premium.isPhotoFee,
         isOffline: false,
         ReportingId: null,
-        CreatedDate: ctx.at.toISOString().slice(0, 10),
+        // An instant, not a 'YYYY-MM-DD' text: SQL Server's datetime reads text by the session's DATEFORMAT.
+        CreatedDate: ctx.at,
       },
       audit,
     );

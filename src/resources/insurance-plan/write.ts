@@ -36,9 +36,11 @@ export async function updateProduct(plan: InsurancePlan, current: Row, ctx: Writ
     if (conversion.ProdID === current.ProdID) throw unprocessable('A product cannot convert into itself', ['InsurancePlan.extension']);
     conversionId = conversion.ProdID;
   }
-  // The resource carries days: an unchanged day keeps the stored instant (openIMIS keeps a time of day).
+  // The resource carries days: an unchanged day keeps the stored instant (openIMIS keeps a time of
+  // day); a new day is written as its UTC midnight, an instant (SQL Server reads date text by DATEFORMAT).
   for (const column of ['DateFrom', 'DateTo']) {
-    if (dayOf(current[column]) === input.values[column]) input.values[column] = current[column];
+    const day = input.values[column];
+    input.values[column] = dayOf(current[column]) === day ? current[column] : new Date(`${day}T00:00:00Z`);
   }
   await updateVersioned(
     tx,
