@@ -14,28 +14,29 @@ const examples = dirname(require.resolve('hl7.fhir.r4.examples/package.json'));
 
 /**
  * Official examples the pristine schema rejects for real defects in the examples themselves:
- * empty strings (fhirVersion "", code "", display ""), non-breaking spaces in strings,
- * `_profile` on a non-repeating canonical, an id with a slash.
+ * empty strings (code "", display ""), non-breaking spaces in strings, `_baseDefinition`
+ * (an extension on a non-repeating canonical the schema does not declare), an id with a slash.
+ * The whole set: 5,262 of 5,306 pass (the schema's own FHIRVersion enum is completed with 4.0.1).
  */
 const KNOWN_INVALID = new Set([
-  'Bundle-dataelements.json', 'Bundle-extensions.json', 'Bundle-profiles-others.json', 'Bundle-resources.json', 'Bundle-types.json',
-  'Bundle-v2-valuesets.json', 'Bundle-valueset-expansions.json', 'Bundle-valuesets.json', 'CapabilityStatement-base.json',
-  'CapabilityStatement-base2.json', 'CapabilityStatement-example.json', 'CapabilityStatement-knowledge-repository.json',
-  'CapabilityStatement-measure-processor.json', 'CapabilityStatement-messagedefinition.json', 'CapabilityStatement-phr.json',
-  'CapabilityStatement-terminology-server.json', 'CodeSystem-contract-legalstate.json', 'CodeSystem-contract-publicationstatus.json',
-  'CodeSystem-contract-status.json', 'CodeSystem-medicationrequest-status.json', 'CodeSystem-program.json', 'CodeSystem-v2-0220.json',
-  'CodeSystem-v2-0396.json', 'CodeSystem-v2-0550.json', 'DiagnosticReport-gingival-mass.json', 'ImplementationGuide-example.json',
-  'ImplementationGuide-fhir.json', 'SearchParameter-questionnaireresponse-extensions-QuestionnaireResponse-item-subject.json', 'ig-r4.json',
+  'Bundle-resources.json', 'Bundle-v2-valuesets.json', 'Bundle-valueset-expansions.json', 'Bundle-valuesets.json',
+  'CodeSystem-contract-legalstate.json', 'CodeSystem-contract-publicationstatus.json', 'CodeSystem-contract-status.json', 'CodeSystem-medicationrequest-status.json',
+  'CodeSystem-program.json', 'CodeSystem-v2-0220.json', 'CodeSystem-v2-0396.json', 'CodeSystem-v2-0550.json',
+  'DiagnosticReport-gingival-mass.json', 'SearchParameter-questionnaireresponse-extensions-QuestionnaireResponse-item-subject.json',
+  ...[
+    'ActivityDefinition', 'CapabilityStatement', 'ChargeItemDefinition', 'CodeSystem', 'CompartmentDefinition', 'ConceptMap',
+    'EffectEvidenceSynthesis', 'EventDefinition', 'Evidence', 'EvidenceVariable', 'ExampleScenario', 'GraphDefinition',
+    'ImplementationGuide', 'Library', 'Measure', 'MessageDefinition', 'NamingSystem', 'OperationDefinition',
+    'PlanDefinition', 'Questionnaire', 'ResearchDefinition', 'ResearchElementDefinition', 'RiskEvidenceSynthesis', 'SearchParameter',
+    'StructureDefinition', 'StructureMap', 'TerminologyCapabilities', 'TestScript', 'ValueSet', 'example-composition',
+  ].map((type) => `StructureDefinition-${type}.json`),
 ]);
 
-/**
- * Up to `perType` examples of every resource type (by file name), a few hundred in all;
- * StructureDefinitions excluded (all 655 carry fhirVersion "").
- */
+/** Up to `perType` examples of every resource type (by file name), a few hundred in all. */
 function sampleExamples(perType = 3): string[] {
   const byType = new Map<string, string[]>();
   for (const file of readdirSync(examples).sort()) {
-    if (!file.endsWith('.json') || file === 'package.json' || file.startsWith('.') || file.startsWith('StructureDefinition-')) continue;
+    if (!file.endsWith('.json') || file === 'package.json' || file.startsWith('.')) continue;
     const type = file.split('-')[0];
     byType.set(type, [...(byType.get(type) ?? []), file]);
   }

@@ -46,6 +46,9 @@ function compiler(): Compiled {
       if (groups.length) def.fhirChoice = groups;
       for (const prop of Object.values(def.properties as Record<string, JsonSchema>)) {
         if (prop.type === 'array') prop.minItems = 1;
+        // The schema was generated before 4.0.1: its FHIRVersion enums lack the version of R4 itself.
+        const versions = (prop.type === 'array' ? prop.items : prop).enum as string[] | undefined;
+        if (versions?.includes('4.0.0') && !versions.includes('4.0.1')) versions.push('4.0.1');
       }
     }
   }
