@@ -222,7 +222,9 @@ t.test('unknown and malformed ids, rights', async (t) => {
   t.equal(denied.body.resourceType, 'OperationOutcome');
   t.equal((await server.fhir('Group', { token: claimAdmin })).status, 403);
   const clerk = await server.login(DEMO.users.clerk.login, DEMO.users.clerk.password);
-  t.equal((await server.fhir(`Group/${family1.FamilyUUID}`, { token: clerk })).status, 200, 'the clerk holds 101001');
+  const family3 = families.find((f: any) => f.FamilyID === 3);
+  t.equal((await server.fhir(`Group/${family3.FamilyUUID}`, { token: clerk })).status, 200, 'the clerk holds 101001 (family 3 is in his district)');
+  t.equal((await server.fhir(`Group/${family1.FamilyUUID}`, { token: clerk })).status, 404, 'family 1 is not (group-row-security.test.ts)');
   t.equal((await server.fhir(`Group/${family1.FamilyUUID}`, { token: null })).status, 401);
 });
 

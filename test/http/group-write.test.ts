@@ -253,8 +253,14 @@ t.test('bad input is a 4xx OperationOutcome and writes nothing', async (t) => {
     t.equal(res.status, status, `${name}: ${res.status} ${JSON.stringify(res.body?.issue?.[0]?.diagnostics)}`);
     t.equal(res.body?.resourceType, 'OperationOutcome', `${name}: OperationOutcome`);
   }
-  const many = await post({ ...newGroup(member.CHFID), type: 'animal', actual: false, extension: [{ url: url('group-type'), valueCodeableConcept: { coding: [{ code: 'ZZ' }] } }] });
-  t.ok(many.body.issue.length >= 4, 'every problem reported at once');
+  const many = await post({
+    ...newGroup(member.CHFID),
+    extension: [
+      { url: url('group-type'), valueCodeableConcept: { coding: [{ code: 'ZZ' }] } },
+      { url: url('group-confirmation'), extension: [{ url: 'number', valueString: '1234567890123' }, { url: 'type', valueCodeableConcept: { coding: [{ code: 'Q' }] } }] },
+    ],
+  });
+  t.ok(many.body.issue.length >= 4, 'every problem reported at once (no address, type, confirmation number and type)');
   t.ok(many.body.issue.some((i: any) => i.expression?.[0] === 'Group.extension[group-type]'));
   t.equal(await count('tblFamilies'), families, 'no family written');
   t.equal(await count('tblInsuree'), insurees, 'no insuree written');
@@ -270,8 +276,20 @@ t.test('writes need the family rights', async (t) => {
   t.equal(put.status, 403);
   const del = await server.fhir(`Group/${family1.FamilyUUID}`, { method: 'DELETE', token: claimAdmin });
   t.equal(del.status, 403);
+  // The clerk is limited to district R1D2: a family there, around an insuree of a family there.
   const clerk = await server.login(DEMO.users.clerk.login, DEMO.users.clerk.password);
-  const byClerk = await server.fhir('Group', { method: 'POST', body: JSON.stringify(newGroup(member.CHFID)), token: clerk });
+  const r1d2Village = villages.find((v: any) => v.LocationCode === 'R1D2M1V1');
+  const r1d2Member = await db('tblInsuree as i')
+    .join('tblFamilies as f', 'f.FamilyID', 'i.FamilyID')
+    .where('f.LocationId', r1d2Village.LocationId)
+    .whereNull('i.ValidityTo')
+    .where('i.IsHead', false)
+    .first('i.*');
+  const elsewhere = await server.fhir('Group', { method: 'POST', body: JSON.stringify(newGroup(r1d2Member.CHFID)), token: clerk });
+  t.equal(elsewhere.status, 403, 'not in a village outside its district');
+  const foreignHead = await server.fhir('Group', { method: 'POST', body: JSON.stringify(newGroup(member.CHFID, r1d2Village)), token: clerk });
+  t.equal(foreignHead.status, 403, 'not around an insuree of another district');
+  const byClerk = await server.fhir('Group', { method: 'POST', body: JSON.stringify(newGroup(r1d2Member.CHFID, r1d2Village)), token: clerk });
   t.equal(byClerk.status, 201, 'the clerk holds 101002');
   t.equal((await db('tblFamilies').where('FamilyUUID', byClerk.body.id).first()).AuditUserID, DEMO.users.clerk.id, 'audited as the clerk');
 });

@@ -4,7 +4,8 @@
  * The application serves one table per type and registers the claim administrators; the officer
  * sources wait for the engine to merge several tables into one type. To test them end to end through
  * the real engine and HTTP, this file starts a server whose registry holds the officer sources in
- * place of the claim-administrator ones (everything else as in the application).
+ * place of the claim-administrator ones (everything else as in the application, without the
+ * hardening, audit and $operations plugins, which these tests do not need).
  */
 import t from 'tap';
 import Fastify from 'fastify';
@@ -15,6 +16,7 @@ import { authPlugin } from '../../src/plugins/auth.js';
 import { loginRoutes } from '../../src/auth/login.js';
 import { fhirRoutes } from '../../src/fhir/routes.js';
 import { Registry } from '../../src/fhir/registry.js';
+import { OperationRegistry } from '../../src/fhir/operations.js';
 import { createResources } from '../../src/resources/index.js';
 import { CodeTables } from '../../src/resources/code-tables.js';
 import { officerPractitionerSource } from '../../src/resources/practitioner/index.js';
@@ -36,7 +38,7 @@ const resources = createResources({ codes, photoBaseUrl: '' }).map((def) =>
 );
 const basePath = '/api/api_fhir_r4';
 await app.register(loginRoutes, { prefix: basePath });
-await app.register(fhirRoutes, { prefix: basePath, basePath, registry: new Registry(resources), siteUrl: '', currency: 'USD' });
+await app.register(fhirRoutes, { prefix: basePath, basePath, registry: new Registry(resources), operations: new OperationRegistry([]), siteUrl: '', currency: 'USD' });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${basePath}`;

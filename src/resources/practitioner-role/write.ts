@@ -14,6 +14,7 @@ import { conflict, unprocessable } from '../../fhir/outcome.js';
 import { updateVersioned } from '../../db/legacy-history.js';
 import { isUuid } from '../../fhir/store.js';
 import { resolveReference, type LookupTable } from '../lookups.js';
+import { assertLocationAllowed } from '../row-security.js';
 import { referenceId } from '../ig.js';
 import { claimAdminTable, officerTable } from '../practitioner/table.js';
 import { roleToClaimAdmin, roleToOfficer, type OfficerRoleInput } from './from-fhir.js';
@@ -31,20 +32,21 @@ export async function createClaimAdminRole(role: PractitionerRole, ctx: WriteCon
   const admin = await practitionerOf(ctx.tx, input.practitioner, CLAIM_ADMINS, 'claim administrator');
   if (admin.HFId) throw conflict(`Claim administrator ${admin.ClaimAdminCode} already has a role (a health facility); update PractitionerRole/${String(admin.ClaimAdminUUID).toLowerCase()}`);
   if (!input.organization) throw unprocessable('organization (the health facility) is required', ['PractitionerRole.organization']);
-  await updateVersioned(ctx.tx, claimAdminTable, admin, { HFId: await facilityOf(ctx.tx, input.organization) }, audit(ctx));
+  await updateVersioned(ctx.tx, claimAdminTable, admin, { HFId: await facilityOf(ctx, input.organization) }, audit(ctx));
   return admin.ClaimAdminId;
 }
 
 export async function updateClaimAdminRole(role: PractitionerRole, current: Row, ctx: WriteContext): Promise<void> {
   const input = roleToClaimAdmin(role);
   if (input.practitioner) samePractitioner(await practitionerOf(ctx.tx, input.practitioner, CLAIM_ADMINS, 'claim administrator'), current, 'ClaimAdminId');
-  const facilityId = input.organization ? await facilityOf(ctx.tx, input.organization) : null;
+  const facilityId = input.organization ? await facilityOf(ctx, input.organization) : null;
   await updateVersioned(ctx.tx, claimAdminTable, current, { HFId: facilityId }, audit(ctx));
 }
 
-async function facilityOf(tx: Knex, ref: Reference): Promise<number> {
-  const facility = await resolveReference(tx, ref, 'Organization', FACILITIES);
+async function facilityOf(ctx: WriteContext, ref: Reference): Promise<number> {
+  const facility = await resolveReference(ctx.tx, ref, 'Organization', FACILITIES);
   if (!facility) throw unprocessable('organization names no current health facility', ['PractitionerRole.organization']);
+  assertLocationAllowed(ctx, facility.LocationId, 'The health facility', 'districtIds');
   return facility.HfID;
 }
 
@@ -67,6 +69,7 @@ export async function updateOfficerRole(role: PractitionerRole, current: Row, ct
 async function writeOfficerRole(ctx: WriteContext, officer: Row, input: OfficerRoleInput) {
   const { tx } = ctx;
   const { district, villages } = await locationsOf(tx, input.locations);
+  assertLocationAllowed(ctx, district.LocationId, 'The district of the officer', 'districtIds');
   let substituteId: number | null = null;
   if (input.substitute) {
     const substitute = await resolveReference(tx, input.substitute, 'Practitioner', OFFICERS);

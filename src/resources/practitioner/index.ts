@@ -14,6 +14,9 @@
  *   tested through the real engine on a server that registers it, but NOT registered in the
  *   application: Practitioner/<officer uuid> answers 404 until the engine merges sources.
  *
+ * Row security (scope.ts): a restricted user sees the claim administrators of the facilities in his
+ * districts and the officers of his districts, and writes only within them.
+ *
  * Rights: claim administrators 121601 read, 121602 create, 121603 update, 121604 delete; enrolment
  * officers 121501…121504 (the module's empty read permissions are not copied).
  */
@@ -23,6 +26,7 @@ import { structureDefinition } from '../ig.js';
 import { claimAdminTable, officerTable, selectClaimAdmin, selectOfficer } from './table.js';
 import { claimAdminPractitionerParams, officerPractitionerParams } from './search-params.js';
 import { claimAdminToPractitioner, officerToPractitioner } from './to-fhir.js';
+import { claimAdminScope, officerScope } from './scope.js';
 import { createClaimAdmin, createOfficer, deleteClaimAdmin, deleteOfficer, updateClaimAdmin, updateOfficer } from './write.js';
 
 export function rightsOf(read: number, create: number, update: number, remove: number): Rights {
@@ -51,6 +55,7 @@ export function practitionerResource(): ResourceDefinition<Practitioner> {
     select: selectClaimAdmin,
     toFhir: (row) => claimAdminToPractitioner(row),
     searchParams: claimAdminPractitionerParams,
+    scope: claimAdminScope,
     rights: CLAIM_ADMIN_RIGHTS,
     create: createClaimAdmin,
     update: updateClaimAdmin,
@@ -71,6 +76,7 @@ export function officerPractitionerSource(): ResourceDefinition<Practitioner> {
     select: selectOfficer,
     toFhir: (row) => officerToPractitioner(row),
     searchParams: officerPractitionerParams,
+    scope: officerScope,
     rights: OFFICER_RIGHTS,
     create: createOfficer,
     update: updateOfficer,

@@ -17,6 +17,7 @@ import type { Row, VersionedTable, WriteContext } from '../../fhir/types.js';
 import { conflict, unprocessable } from '../../fhir/outcome.js';
 import { deleteVersioned, insertVersioned, updateVersioned } from '../../db/legacy-history.js';
 import { resolveReference, type LookupTable } from '../lookups.js';
+import { assertLocationAllowed } from '../row-security.js';
 import { claimAdminTable, officerTable } from './table.js';
 import { practitionerToClaimAdmin, practitionerToOfficer, type PractitionerInput } from './from-fhir.js';
 
@@ -28,7 +29,7 @@ const audit = (ctx: WriteContext) => ({ userId: ctx.caller.userId, at: ctx.at })
 export async function createClaimAdmin(practitioner: Practitioner, ctx: WriteContext): Promise<number> {
   const input = practitionerToClaimAdmin(practitioner);
   await ensureUniqueCode(ctx.tx, claimAdminTable, 'ClaimAdminCode', String(input.values.ClaimAdminCode));
-  const facilityId = await resolveFacility(ctx.tx, input);
+  const facilityId = await resolveFacility(ctx, input);
   const { id } = await insertVersioned(ctx.tx, claimAdminTable, { ...input.values, HFId: facilityId ?? null, HasLogin: false }, audit(ctx));
   return id;
 }
@@ -36,7 +37,7 @@ export async function createClaimAdmin(practitioner: Practitioner, ctx: WriteCon
 export async function updateClaimAdmin(practitioner: Practitioner, current: Row, ctx: WriteContext): Promise<void> {
   const input = practitionerToClaimAdmin(practitioner);
   await checkCodeChange(ctx.tx, claimAdminTable, 'ClaimAdminCode', current, String(input.values.ClaimAdminCode));
-  const facilityId = await resolveFacility(ctx.tx, input);
+  const facilityId = await resolveFacility(ctx, input);
   const values = { ...input.values, ...(facilityId !== undefined ? { HFId: facilityId } : {}) };
   await updateVersioned(ctx.tx, claimAdminTable, current, values, audit(ctx));
 }
@@ -47,10 +48,11 @@ export async function deleteClaimAdmin(current: Row, ctx: WriteContext): Promise
 }
 
 /** undefined: no facility given (unchanged); a key otherwise. */
-async function resolveFacility(tx: Knex, input: PractitionerInput): Promise<number | undefined> {
+async function resolveFacility(ctx: WriteContext, input: PractitionerInput): Promise<number | undefined> {
   if (!input.facility) return undefined;
-  const facility = await resolveReference(tx, input.facility, 'Organization', FACILITIES);
+  const facility = await resolveReference(ctx.tx, input.facility, 'Organization', FACILITIES);
   if (!facility) throw unprocessable('The extension reference names no current health facility', ['Practitioner.extension[reference]']);
+  assertLocationAllowed(ctx, facility.LocationId, 'The health facility', 'districtIds');
   return facility.HfID;
 }
 
