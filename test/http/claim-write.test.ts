@@ -193,6 +193,15 @@ t.test('references by code, type + identifier, and contained #Type/id and #id', 
   t.notOk(res.body.contained, 'contained resources only name existing rows; nothing is stored');
 });
 
+t.test('PATCH changes a line through the same update', async (t) => {
+  const created = await server.fhir('Claim', { method: 'POST', body: JSON.stringify(await newClaim('TC000004')) });
+  const patch = [{ op: 'replace', path: '/item/0/quantity/value', value: 3 }];
+  const res = await server.fhir(`Claim/${created.body.id}`, { method: 'PATCH', body: JSON.stringify(patch), headers: { 'content-type': 'application/json-patch+json' } });
+  t.equal(res.status, 200, JSON.stringify(res.body).slice(0, 300));
+  t.equal(res.body.item[0].quantity.value, 3);
+  t.equal(res.body.total.value, created.body.total.value - 7 * created.body.item[0].unitPrice.value);
+});
+
 t.test('only entered claims change or are deleted', async (t) => {
   const checked = (await server.fhir(`Claim/${DEMO.claims.checked.uuid}`)).body;
   const before = await counts();
