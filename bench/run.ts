@@ -322,12 +322,16 @@ async function main(): Promise<number> {
 }
 
 async function waitQuiet(maxS: number, pids: number[], database: string): Promise<void> {
-  const deadline = Date.now() + maxS * 1000;
+  const started = Date.now();
   let others = await othersCpuPct(2000, pids, database);
-  while (others !== undefined && others >= 10 && Date.now() < deadline) {
-    log(`waiting for a quieter machine (others use ${others} % CPU)`);
+  if (others === undefined || others < 10) return;
+  log(`waiting up to ${maxS} s for a quieter machine (others use ${others} % CPU)`);
+  while (others !== undefined && others >= 10 && Date.now() - started < maxS * 1000) {
     others = await othersCpuPct(3000, pids, database);
   }
+  log(others !== undefined && others < 10
+    ? `quiet after ${Math.round((Date.now() - started) / 1000)} s`
+    : `still busy (others use ${others} % CPU): measuring anyway`);
 }
 
 function describeDbParts(db: BenchDb) {
