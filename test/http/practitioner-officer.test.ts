@@ -22,10 +22,15 @@ import { CodeTables } from '../../src/resources/code-tables.js';
 import { officerPractitionerSource } from '../../src/resources/practitioner/index.js';
 import { officerPractitionerRoleSource } from '../../src/resources/practitioner-role/index.js';
 import { openTestDatabase } from '../helpers/databases.js';
+import { MssqlCapture, checkCapturedForMssql } from '../helpers/mssql-capture.js';
 import { DEMO } from '../../src/db/demo/facts.js';
 
+// Every query of the officer sources is also compiled for SQL Server and checked (last test).
+const capture = new MssqlCapture().installDialectTwins();
+t.teardown(() => capture.close());
 const database = await openTestDatabase();
 const db = database.knex;
+capture.attach(db);
 const config = loadConfig({ SECRET_KEY: 'test-secret-key-0123456789', LOG_LEVEL: 'silent' });
 const app = Fastify({ routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 } });
 app.addContentTypeParser(['application/fhir+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
@@ -74,6 +79,8 @@ const locations = await db('tblLocations').whereNull('ValidityTo');
 const byCode = (code: string) => locations.find((l: any) => l.LocationCode === code);
 const villagesOf = async (officerId: number) =>
   (await db('tblOfficerVillages as ov').join('tblLocations as l', 'l.LocationId', 'ov.LocationId').where('ov.OfficerId', officerId).whereNull('ov.ValidityTo').pluck('l.LocationCode')).sort();
+
+capture.start();
 
 t.test('Practitioner read by UUID and code: the enrolment officer shape', async (t) => {
   const res = await fhir(`Practitioner/${officer.OfficerUUID}`);
@@ -243,4 +250,14 @@ t.test('rights: 121501… for officers', async (t) => {
   const clerk = await login(DEMO.users.clerk.login, DEMO.users.clerk.password);
   t.equal((await fhir(`Practitioner/${officer.OfficerUUID}`, { token: clerk })).status, 403);
   t.equal((await fhir('PractitionerRole', { token: clerk })).status, 403);
+});
+
+t.test('SQL Server: every query of the officer sources', async (t) => {
+  capture.stop();
+  const shapes = checkCapturedForMssql(t, capture, { minDistinct: 20 });
+  const all = [...shapes.values()].map((s) => s.statement.native.sql);
+  const has = (what: string, re: RegExp) => t.ok(all.some((sql) => re.test(sql)), what);
+  has('the villages of a page in one query', /from \[tblOfficerVillages\] as \[ov\] inner join \[tblLocations\] as \[l\]/);
+  has('villages opened as rows', /^insert into \[tblOfficerVillages\]/);
+  has('an officer inserted with OUTPUT inserted', /^insert into \[tblOfficer\] .* output inserted\.\[OfficerID\]/);
 });
