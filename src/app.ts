@@ -22,6 +22,13 @@ import type { AnyResourceDefinition } from './fhir/types.js';
 import { createResources } from './resources/index.js';
 import { CodeTables } from './resources/code-tables.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The resource types served. */
+    fhirTypes: string[];
+  }
+}
+
 export interface AppOptions {
   config: Config;
   db: Knex;
@@ -85,6 +92,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const codes = await CodeTables.load(opts.db);
   const operations = new OperationRegistry(createOperations());
   const registry = new Registry([...createResources({ codes, photoBaseUrl: config.siteUrl || '' }), ...(opts.extraResources ?? [])]);
+  app.decorate('fhirTypes', registry.all().map((d) => d.type));
   for (const basePath of basePaths(config)) {
     await app.register(loginRoutes, { prefix: basePath });
     await app.register(fhirRoutes, { prefix: basePath, basePath, registry, operations, siteUrl: config.siteUrl, currency: config.currency });

@@ -5,6 +5,7 @@
 import { loadConfig, ConfigError } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { buildApp } from './app.js';
+import { warmUpValidation } from './fhir/validation/index.js';
 
 async function main() {
   let config;
@@ -35,6 +36,12 @@ async function main() {
     });
   }
   await app.listen({ port: config.port, host: config.host });
+  // Compile the validators now rather than on the first write (a few seconds of CPU).
+  setImmediate(() => {
+    const started = Date.now();
+    warmUpValidation(app.fhirTypes);
+    app.log.info({ ms: Date.now() - started }, 'validation ready');
+  });
 }
 
 main().catch((error) => {

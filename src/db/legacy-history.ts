@@ -15,10 +15,16 @@ const NEVER_COPIED = /^rowid$/i;
 
 const columnCache = new WeakMap<object, Map<string, Promise<string[]>>>();
 
-/** The table's columns as the database has them (an existing database may have more than ours). */
+/**
+ * The table's columns as the database has them (an existing database may have more than ours, and
+ * SQL Server spells some differently: LegacyId, InsureePolicyId). Cached per database: a transaction
+ * shares its database's client configuration.
+ */
 export function tableColumns(db: Knex, table: string): Promise<string[]> {
-  let perDb = columnCache.get(db.client);
-  if (!perDb) columnCache.set(db.client, (perDb = new Map()));
+  const client = db.client as { config?: object } | undefined;
+  const key: object = client?.config ?? client ?? db;
+  let perDb = columnCache.get(key);
+  if (!perDb) columnCache.set(key, (perDb = new Map()));
   let columns = perDb.get(table);
   if (!columns) {
     columns = db(table).columnInfo().then((info) => Object.keys(info));
@@ -28,11 +34,15 @@ export function tableColumns(db: Knex, table: string): Promise<string[]> {
   return columns;
 }
 
-/** The instant of the next version: now, but never at or before the current version. */
+/**
+ * The instant of the next version: now, but always after the current version by more than the
+ * coarsest timestamp precision (SQL Server datetime: 1/300 s), so that version ids stay distinct.
+ */
+const VERSION_STEP_MS = 4;
 export function nextVersionInstant(current: Row | undefined, table: VersionedTable, at: Date): Date {
   const previous = current?.[table.validityFrom];
   const previousMs = previous instanceof Date ? previous.getTime() : previous ? Date.parse(String(previous)) : NaN;
-  return Number.isFinite(previousMs) && previousMs >= at.getTime() ? new Date(previousMs + 1) : at;
+  return Number.isFinite(previousMs) && previousMs + VERSION_STEP_MS > at.getTime() ? new Date(previousMs + VERSION_STEP_MS) : at;
 }
 
 export async function insertVersioned(
@@ -58,15 +68,17 @@ export async function insertVersioned(
 
 /** Copies the current row into a history row closed at `closedAt`. */
 export async function archiveCurrent(tx: Knex.Transaction, table: VersionedTable, id: number, closedAt: Date) {
-  const columns = (await tableColumns(tx, table.name)).filter((c) => c !== table.pk && !NEVER_COPIED.test(c));
-  const replaced: Record<string, unknown> = {
-    [table.uuid]: randomUUID(),
-    [table.validityTo]: closedAt,
-    [table.legacyId]: id,
-  };
-  const selectList = columns.map((c) => (c in replaced ? '?' : '??'));
+  // Column names compare without regard to case: SQL Server reports its own spellings.
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const columns = (await tableColumns(tx, table.name)).filter((c) => !same(c, table.pk) && !NEVER_COPIED.test(c));
+  const replaced = new Map<string, unknown>([
+    [table.uuid.toLowerCase(), randomUUID()],
+    [table.validityTo.toLowerCase(), closedAt],
+    [table.legacyId.toLowerCase(), id],
+  ]);
+  const selectList = columns.map((c) => (replaced.has(c.toLowerCase()) ? '?' : '??'));
   const bindings: Knex.RawBinding[] = [table.name, ...columns];
-  for (const c of columns) bindings.push((c in replaced ? replaced[c] : c) as Knex.RawBinding);
+  for (const c of columns) bindings.push((replaced.has(c.toLowerCase()) ? replaced.get(c.toLowerCase()) : c) as Knex.RawBinding);
   bindings.push(table.name, table.pk, id);
   await tx.raw(
     `insert into ?? (${columns.map(() => '??').join(', ')}) select ${selectList.join(', ')} from ?? where ?? = ?`,

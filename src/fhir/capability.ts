@@ -5,10 +5,18 @@
 import { readFileSync } from 'node:fs';
 import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js';
 import type { Registry } from './registry.js';
-import type { Interaction, SearchParamDecl } from './types.js';
+import type { AnyResourceDefinition, Interaction, SearchParamDecl } from './types.js';
 import { implicitParams } from './search/implicit.js';
 import { projectFile } from '../paths.js';
 import type { Operation, OperationRegistry } from './operations.js';
+
+/** _include values from the type's own references, _revinclude values from references to it. */
+function includesOf(registry: Registry, def: AnyResourceDefinition) {
+  const refs = (d: AnyResourceDefinition) => d.searchParams.filter((p) => p.type === 'reference') as { code: string; target: string }[];
+  const searchInclude = refs(def).filter((p) => registry.get(p.target)).map((p) => `${def.type}:${p.code}`);
+  const searchRevInclude = registry.all().flatMap((other) => refs(other).filter((p) => p.target === def.type).map((p) => `${other.type}:${p.code}`));
+  return { ...(searchInclude.length ? { searchInclude } : {}), ...(searchRevInclude.length ? { searchRevInclude } : {}) };
+}
 
 /** Operations as the CapabilityStatement lists them: name and canonical OperationDefinition URL. */
 function operationsOf(ops: Operation[]) {
@@ -47,7 +55,8 @@ export function capabilityStatement(registry: Registry, operations: OperationReg
         type: p.type,
         documentation: p.description,
       })),
-      ...(operationsOf(operations.forType(def.type))),
+      ...includesOf(registry, def),
+      ...operationsOf(operations.forType(def.type)),
     };
   });
   return {

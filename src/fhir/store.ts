@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { AnyResourceDefinition, RequestContext, Row, VersionedTable } from './types.js';
 
 import { isUuid } from './ids.js';
+import { conflict } from './outcome.js';
 export { isUuid };
 
 const col = (table: VersionedTable, column: keyof Omit<VersionedTable, 'name'>) => `t.${table[column]}`;
@@ -26,7 +27,9 @@ export interface Version {
 /** The version of a row is the instant it became valid; see db/legacy-history.ts. */
 export function versionOf(row: Row, table: VersionedTable): Version {
   const from = row[table.validityFrom];
-  const lastUpdated = from instanceof Date ? from : new Date(String(from));
+  const parsed = from instanceof Date ? from : new Date(String(from));
+  // A few legacy tables allow ValidityFrom NULL (tblServices): such rows predate any tracked change.
+  const lastUpdated = Number.isNaN(parsed.getTime()) ? new Date(0) : parsed;
   return { versionId: String(lastUpdated.getTime()), lastUpdated };
 }
 
@@ -49,7 +52,11 @@ export async function findEntity(
       .where(col(t, 'uuid'), id.toLowerCase())
       .where((q) => q.whereNull(col(t, 'legacyId')).orWhereRaw('?? = ??', [col(t, 'legacyId'), col(t, 'pk')]));
   } else if (def.codeColumn) {
-    query.where(`t.${def.codeColumn}`, id).whereNull(col(t, 'validityTo'));
+    // Business codes are unique among current rows only by convention (a claim code per facility):
+    // a code that names several entities is refused rather than answered with either.
+    const rows: Row[] = await scoped(def, ctx, def.select(db)).where(`t.${def.codeColumn}`, id).whereNull(col(t, 'validityTo')).limit(2);
+    if (rows.length > 1) throw conflict(`${def.type}/${id}: the code names several resources; read by id or search by identifier`);
+    return rows[0];
   } else {
     return undefined;
   }

@@ -65,7 +65,7 @@ export interface TokenColumn {
   codes?: Record<string, string | number | boolean | (string | number | boolean)[]>;
   /** The column holds text that should match case-insensitively. */
   caseInsensitive?: boolean;
-  /** The column holds lower-case values (UUIDs): lower the searched code, keep the index usable. */
+  /** The column holds UUIDs, stored lower case: lower the searched code, skip codes that are no UUID. */
   lowerCase?: boolean;
 }
 

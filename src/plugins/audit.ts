@@ -46,8 +46,9 @@ export const auditPlugin = fp(
       if (buffer.length === 0) return flushing;
       const batch = buffer;
       buffer = [];
+      // Chunks of 100 rows stay under SQL Server's 2100 parameters per statement.
       flushing = flushing.then(() =>
-        app.db('fhir_audit_event').insert(batch).then(
+        app.db.batchInsert('fhir_audit_event', batch as never, 100).then(
           () => undefined,
           (error) => app.log.error({ err: error, lost: batch.length }, 'could not write audit events'),
         ),

@@ -683,33 +683,7 @@ export interface KnownIssue {
  * finding with the number of statements. Each matches narrowly, so that a new occurrence of the
  * same kind elsewhere still fails.
  */
-export const KNOWN_MSSQL_ISSUES: KnownIssue[] = [
-  {
-    id: 'token-uuid-conversion',
-    fix:
-      'src/fhir/search/sql.ts tokenMatch compares the UUID token columns (identifier, _id: `lowerCase: true`) with any value, ' +
-      'so identifier=<CHFID> fails on SQL Server (on PostgreSQL too for the five `uuid` columns); skip values that are not UUIDs ' +
-      '(isUuid from src/fhir/ids.ts) for those columns: a value that is not a UUID cannot match them anyway',
-    matches: (issue) =>
-      issue.code === 'uuid-conversion' && /UUID$/.test(issue.column ?? '') && /^search \w+\?[\w.:-]*\b(identifier|_id)\b/.test(issue.label ?? ''),
-  },
-  {
-    id: 'sort-null-flag-quoted',
-    fix:
-      'src/fhir/search/execute.ts orderBy splices nullFlag(db, column).toQuery(), compiled by the PostgreSQL client ("t"."DOB"), into ' +
-      "orderByRaw; use query.orderByRaw(`(case when ?? is null then 1 else 0 end) ${backwards ? 'desc' : 'asc'}`, [key.column]) so each " +
-      'engine quotes its own identifiers (it runs on SQL Server only while QUOTED_IDENTIFIER is ON)',
-    matches: (issue, statement) =>
-      issue.code === 'pg-syntax' && /double-quoted/.test(issue.message) && /order by \(case when "\w+"\."\w+" is null then 1 else 0 end\)/.test(statement.native.sql),
-  },
-  {
-    id: 'exact-without-dialect',
-    fix:
-      "src/fhir/search/sql.ts stringMatch: `if (modifier === 'exact') w.orWhere(dialect.equalsSensitive(db, column, value))` " +
-      '(Dialect.equalsSensitive is new: PostgreSQL `?? = ?`, SQL Server `(?? = ? and ?? collate Latin1_General_CS_AS = ?)`)',
-    matches: (issue) => issue.code === 'exact-ignores-case',
-  },
-];
+export const KNOWN_MSSQL_ISSUES: KnownIssue[] = [];
 
 /** What only the capture knows: what the caller asked for (RETURNING, a :exact search). */
 function callerChecks(statement: MssqlStatement, captures: CapturedQuery[]): Issue[] {

@@ -73,7 +73,7 @@ const nullFlag = (db: Knex, column: string) => db.raw('(case when ?? is null the
 function orderBy(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], backwards: boolean) {
   for (const key of keys) {
     const dir = key.descending !== backwards ? 'desc' : 'asc';
-    if (key.nullable) query.orderByRaw(`${nullFlag(db, key.column).toQuery()} ${backwards ? 'desc' : 'asc'}`);
+    if (key.nullable) query.orderByRaw(`(case when ?? is null then 1 else 0 end) ${backwards ? 'desc' : 'asc'}`, [key.column]);
     query.orderBy(key.column, dir);
   }
 }

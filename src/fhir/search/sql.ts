@@ -76,7 +76,7 @@ function missing(w: Where, decl: SearchParamDecl, isMissing: boolean) {
 
 function stringMatch(w: Where, columns: string[], modifier: string | undefined, value: string, db: Knex, dialect: Dialect) {
   for (const column of columns) {
-    if (modifier === 'exact') w.orWhere(column, value);
+    if (modifier === 'exact') w.orWhere(dialect.equalsSensitive(db, column, value));
     else if (modifier === 'contains') w.orWhere(dialect.likeInsensitive(db, column, `%${escapeLike(value)}%`));
     else w.orWhere(dialect.likeInsensitive(db, column, `${escapeLike(value)}%`));
   }
@@ -95,9 +95,10 @@ function tokenMatch(w: Where, tokens: TokenColumn[], value: string, db: Knex, di
     }
     const legacy = token.codes ? token.codes[code] : code;
     if (legacy === undefined) continue;
-    const values = (Array.isArray(legacy) ? legacy : [legacy]).map((v) =>
-      token.lowerCase && typeof v === 'string' ? v.toLowerCase() : v,
-    );
+    // UUID columns: a value that is no UUID cannot match, and SQL Server would fail to convert it.
+    const values = (Array.isArray(legacy) ? legacy : [legacy])
+      .filter((v) => !token.lowerCase || (typeof v === 'string' && isUuid(v)))
+      .map((v) => (token.lowerCase && typeof v === 'string' ? v.toLowerCase() : v));
     for (const v of values) {
       if (token.caseInsensitive && typeof v === 'string') w.orWhere(dialect.equalsInsensitive(db, token.column, v));
       else w.orWhere(token.column, v);

@@ -16,6 +16,7 @@ export function selectInsuree(db: Knex): Knex.QueryBuilder {
   return (
     db('tblInsuree as t')
       .leftJoin('tblFamilies as f', 'f.FamilyID', 't.FamilyID')
+      .leftJoin('tblInsuree as h', 'h.InsureeID', 'f.InsureeID')
       // The address is the insuree's current village when set (0 means none), else the family's.
       .leftJoin('tblLocations as v', 'v.LocationId', db.raw('coalesce(nullif(??, 0), ??)', ['t.CurrentVillage', 'f.LocationId']))
       .leftJoin('tblLocations as w', 'w.LocationId', 'v.ParentLocationId')
@@ -27,6 +28,9 @@ export function selectInsuree(db: Knex): Knex.QueryBuilder {
         't.*',
         'f.FamilyUUID as family_uuid',
         'f.FamilyAddress as family_address',
+        'h.LastName as head_last_name',
+        'h.OtherNames as head_other_names',
+        'h.InsureeID as head_id',
         'v.LocationUUID as village_uuid',
         'v.LocationCode as village_code',
         'v.LocationName as village_name',

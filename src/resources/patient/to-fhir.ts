@@ -42,9 +42,16 @@ export function insureeToPatient(row: Row, deps: PatientMapperDeps): Patient {
   if (maritalStatus) patient.maritalStatus = { coding: [maritalStatus] };
   const photo = photoOf(row, deps.photoBaseUrl);
   if (photo) patient.photo = [photo];
+  // The openIMIS relationship is the insuree's relation to the head of the family: the head is the
+  // contact (the module named the insuree itself there).
   const relation = deps.codes.label('relation', row.Relationship);
-  if (relation) {
-    patient.contact = [{ relationship: [codeable(codeSystem('patient-contact-relationship'), row.Relationship, relation)] }];
+  if (relation && row.head_last_name && row.head_id !== row.InsureeID) {
+    patient.contact = [
+      {
+        relationship: [codeable(codeSystem('patient-contact-relationship'), row.Relationship, relation)],
+        name: { use: 'usual', family: String(row.head_last_name), ...(row.head_other_names ? { given: [String(row.head_other_names)] } : {}) },
+      },
+    ];
   }
   if (row.hf_uuid) patient.generalPractitioner = [reference('Organization', String(row.hf_uuid).toLowerCase(), text(row.hf_code))];
   return patient;
