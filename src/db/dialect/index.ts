@@ -19,6 +19,11 @@ export interface Dialect {
    * SQL Server, whose openIMIS databases use a case-insensitive collation.
    */
   equalsSensitive(db: Knex, column: string, value: string): Knex.Raw;
+  /**
+   * The planner's estimate of the rows a query returns, for _total=estimate; undefined when the
+   * engine has no cheap estimate (the caller then counts).
+   */
+  estimateCount(db: Knex, query: Knex.QueryBuilder): Promise<number | undefined>;
   /** Normalises a UUID read from the driver (SQL Server returns upper case). */
   readUuid(value: unknown): string;
 }

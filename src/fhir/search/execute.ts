@@ -30,6 +30,10 @@ export async function searchRows(def: AnyResourceDefinition, ctx: RequestContext
   const filtered = (qb: Knex.QueryBuilder) => applySearch(currentRows(def, ctx, qb), request.params, ctx);
   const wantTotal = request.total !== 'none' || request.count === 0;
   const countQuery = async () => {
+    if (request.total === 'estimate') {
+      const estimate = await ctx.dialect.estimateCount(ctx.db, filtered(ctx.db(`${t.name} as t`)).select(`t.${t.pk}`));
+      if (estimate !== undefined) return Math.round(estimate);
+    }
     const row = await filtered(ctx.db(`${t.name} as t`)).count({ n: '*' }).first();
     return Number((row as { n?: unknown } | undefined)?.n ?? 0);
   };
