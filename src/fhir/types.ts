@@ -123,6 +123,11 @@ export interface ResourceDefinition<R extends Resource = Resource> {
    * may see. Applied to every select the engine makes: search, read, history, includes, counts.
    */
   scope?(qb: Knex.QueryBuilder, ctx: RequestContext): void;
+  /**
+   * Read-only instances that live in configuration rather than in a table (the insurer
+   * Organization). They answer reads by id; searches cover table rows only.
+   */
+  fixedInstances?(ctx: RequestContext): R[];
   /** Writes; absent where openIMIS does not allow the change. All run inside the request's transaction. */
   create?(resource: R, ctx: WriteContext): Promise<number>;
   update?(resource: R, current: Row, ctx: WriteContext): Promise<void>;

@@ -192,8 +192,12 @@ t.test('the insurer Organization (type ins) as the openIMIS module builds it fro
   t.notOk(insurerOrganization().telecom, 'no made-up contact data by default');
 });
 
-t.todo('GET Organization/openIMIS-Implementation and Organization?type=ins serve the configured insurer (needs a config-backed resource in the engine contract)', async (t) => {
+t.test('GET Organization/openIMIS-Implementation serves the configured insurer (search covers facilities only)', async (t) => {
   const res = await server.fhir('Organization/openIMIS-Implementation');
   t.equal(res.status, 200);
   t.equal(res.body.type[0].coding[0].code, 'ins');
+  t.equal(res.body.meta.versionId, '1');
+  t.equal(res.headers.get('etag'), 'W/"1"');
+  const claimResponse = await server.fhir('ClaimResponse?_count=1');
+  t.equal(claimResponse.body.entry[0].resource.insurer.reference, 'Organization/openIMIS-Implementation', 'the reference ClaimResponses carry resolves');
 });

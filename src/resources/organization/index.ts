@@ -12,9 +12,11 @@ import { hfTable, selectHealthFacility } from './table.js';
 import { organizationSearchParams } from './search-params.js';
 import { hfToOrganization } from './to-fhir.js';
 import { loadClaimAdmins } from './details.js';
+import { insurerOrganization } from './insurer.js';
 import { createHealthFacility, deleteHealthFacility, healthFacilityScope, updateHealthFacility } from './write.js';
 
 const READ = [121101];
+const INSURER: Organization = { ...insurerOrganization(), meta: { profile: [structureDefinition('openimis-insurance-organization')] } };
 
 export function organizationResource(deps: ResourceDeps): ResourceDefinition<Organization> {
   return {
@@ -27,6 +29,8 @@ export function organizationResource(deps: ResourceDeps): ResourceDefinition<Org
     toFhir: (row) => hfToOrganization(row, deps.codes),
     searchParams: organizationSearchParams,
     scope: healthFacilityScope,
+    // The insurer (type ins) that claims and eligibility responses name: Organization/openIMIS-Implementation.
+    fixedInstances: () => [INSURER],
     rights: {
       read: READ,
       vread: READ,
