@@ -164,3 +164,12 @@ t.test('row security: an officer sees the policies of his villages, a clerk thos
     uuidsWhere((p) => [3, 4].includes(p.FamilyID) && p.ProdID === products.basic.id),
   );
 });
+
+t.test('the beneficiary (head of family) through a chain, until the engine has the beneficiary parameter', { skip: !(await served('Group')) && 'Group is not served' }, async (t) => {
+  const byHead = await server.fhir(`Coverage?family.head=Patient/${DEMO.headInsuree.uuid}&_count=100`);
+  if (byHead.status !== 200) return t.comment(`Group has no head parameter: ${byHead.status}`);
+  t.same(byHead.body.entry.map((e: any) => e.resource.id).sort(), uuidsWhere((p) => p.FamilyID === DEMO.headInsuree.familyId));
+  t.ok(byHead.body.entry.every((e: any) => e.resource.beneficiary.reference === `Patient/${DEMO.headInsuree.uuid}`));
+  const member = await server.fhir(`Coverage?family.head=Patient/${DEMO.insureeWithHistory.uuid}`);
+  t.same(member.body.entry ?? [], [], 'a member who is not the head is no beneficiary');
+});
