@@ -15,7 +15,9 @@ import { claimResource } from './claim/index.js';
 import { claimResponseResource } from './claim-response/index.js';
 import { practitionerResource } from './practitioner/index.js';
 import { practitionerRoleResource } from './practitioner-role/index.js';
+import { communicationResource } from './communication/index.js';
+import { communicationRequestResource } from './communication-request/index.js';
 
 export function createResources(deps: ResourceDeps): AnyResourceDefinition[] {
-  return [patientResource(deps), auditEventResource, locationResource(), organizationResource(deps), insurancePlanResource(), groupResource(deps), coverageResource(), contractResource(), medicationResource(), activityDefinitionResource(), claimResource(), claimResponseResource(), practitionerResource(), practitionerRoleResource()];
+  return [patientResource(deps), auditEventResource, locationResource(), organizationResource(deps), insurancePlanResource(), groupResource(deps), coverageResource(), contractResource(), medicationResource(), activityDefinitionResource(), claimResource(), claimResponseResource(), practitionerResource(), practitionerRoleResource(), communicationResource(), communicationRequestResource()];
 }

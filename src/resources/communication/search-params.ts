@@ -1,0 +1,36 @@
+/** Communication search parameters, as data over the feedback rows (table.ts: tblFeedback with its claim's columns). */
+import type { SearchParamDecl } from '../../fhir/types.js';
+import { IG } from '../ig.js';
+
+const claimParam = (code: string, description: string, definition?: string): SearchParamDecl => ({
+  code,
+  type: 'reference',
+  description,
+  column: 't.ClaimID',
+  target: 'Claim',
+  ...(definition ? { definition } : {}),
+});
+
+export const communicationSearchParams: SearchParamDecl[] = [
+  {
+    code: 'identifier',
+    type: 'token',
+    description: 'The feedback UUID (FeedbackUUID)',
+    tokens: [{ column: 't.FeedbackUUID', lowerCase: true }],
+  },
+  { code: 'subject', type: 'reference', description: 'The insuree of the claim (Patient)', column: 't.InsureeID', target: 'Patient' },
+  { code: 'patient', type: 'reference', description: 'The insuree of the claim (Patient)', column: 't.InsureeID', target: 'Patient' },
+  claimParam('about', 'The claim the feedback is about (Communication.about)', `${IG}/SearchParameter/communication-about`),
+  claimParam(
+    'part-of',
+    'The claim the feedback is about (Communication.about: the feedback is one step of the claim; openIMIS clients search the feedback of a claim this way)',
+  ),
+  {
+    code: 'based-on',
+    type: 'reference',
+    description: 'The feedback request answered: CommunicationRequest/<claim id>',
+    column: 't.ClaimID',
+    target: 'CommunicationRequest',
+  },
+  { code: 'sent', type: 'date', description: 'When the feedback was collected (FeedbackDate)', column: 't.FeedbackDate', precision: 'instant', sortColumn: 't.FeedbackDate' },
+];
