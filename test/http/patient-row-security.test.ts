@@ -50,7 +50,8 @@ t.test('a district-limited clerk sees only the insurees of its district', async 
   t.equal((await server.fhir(`Patient?identifier=${outside.chfid}`, { token })).body.entry?.length ?? 0, 0, 'search by identifier');
   const typeHistory = await server.fhir('Patient/_history?_count=1000', { token });
   t.ok(typeHistory.body.entry.every((e: any) => expected.includes(e.resource?.id ?? e.fullUrl.split('/').pop())), 'type history');
-  const put = await server.fhir(`Patient/${outside.uuid}`, { method: 'PUT', token, body: JSON.stringify({ resourceType: 'Patient', id: outside.uuid }) });
+  const visibleToAdmin = (await server.fhir(`Patient/${outside.uuid}`)).body;
+  const put = await server.fhir(`Patient/${outside.uuid}`, { method: 'PUT', token, body: JSON.stringify(visibleToAdmin) });
   t.equal(put.status, 404, 'cannot update what it cannot see');
   const del = await server.fhir(`Patient/${outside.uuid}`, { method: 'DELETE', token });
   t.ok([403, 404].includes(del.status), `cannot delete what it cannot see (${del.status})`);

@@ -99,6 +99,7 @@ function tokenMatch(w: Where, tokens: TokenColumn[], value: string, db: Knex, di
     const values = (Array.isArray(legacy) ? legacy : [legacy])
       .filter((v) => !token.lowerCase || (typeof v === 'string' && isUuid(v)))
       .map((v) => (token.lowerCase && typeof v === 'string' ? v.toLowerCase() : v));
+    if (values.length === 0) continue;
     for (const v of values) {
       if (token.caseInsensitive && typeof v === 'string') w.orWhere(dialect.equalsInsensitive(db, token.column, v));
       else w.orWhere(token.column, v);
