@@ -21,6 +21,8 @@ export const patientSearchParams: SearchParamDecl[] = [
     description: 'Gender (male, female, other)',
     tokens: [{ column: 't.Gender', system: gender.system, codes: gender.searchMap() }],
   },
+  { code: 'group', type: 'reference', description: 'The family (Group) of the insuree', column: 't.FamilyID', target: 'Group' },
+  { code: 'general-practitioner', type: 'reference', description: 'The chosen health facility', column: 't.HFID', target: 'Organization' },
   { code: 'phone', type: 'token', description: 'Phone number', tokens: [{ column: 't.Phone' }] },
   { code: 'email', type: 'token', description: 'E-mail address', tokens: [{ column: 't.Email', caseInsensitive: true }] },
 ];
