@@ -9,6 +9,9 @@ import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import ClientPgLite from 'knex-pglite';
+// @ts-expect-error knex ships no types for its dialect modules
+import ClientPG from 'knex/lib/dialects/postgres/index.js';
+import { createHash } from 'node:crypto';
 import type { DbConfig } from '../config.js';
 import { createLegacySchema, createPerformanceIndexes } from './legacy-schema/index.js';
 import { loadDemoData } from './demo/index.js';
@@ -23,11 +26,32 @@ pg.types.setTypeParser(DATE_OID, (value: string) => value);
 pg.types.setTypeParser(NUMERIC_OID, (value: string) => Number(value));
 pg.types.setTypeParser(INT8_OID, (value: string) => Number(value));
 
+/**
+ * PostgreSQL plans each unnamed statement anew, and planning a resource's select with its joins costs
+ * several times executing it. SELECTs therefore go as named statements (named by a hash of their
+ * text), planned once per connection. Search shapes vary, so only the first MAX_NAMED distinct
+ * statements get a name; the rest stay unnamed rather than fill the server's statement cache.
+ */
+const MAX_NAMED = 2000;
+const named = new Set<string>();
+class NamedStatementsClient extends (ClientPG as { new (config: unknown): object }) {
+  _query(connection: unknown, obj: { sql: string; options?: Record<string, unknown> }) {
+    if (/^\s*select/i.test(obj.sql) && !obj.options?.name) {
+      const name = `s${createHash('sha1').update(obj.sql).digest('hex').slice(0, 24)}`;
+      if (named.has(name) || named.size < MAX_NAMED) {
+        named.add(name);
+        obj.options = { ...obj.options, name };
+      }
+    }
+    return (ClientPG.prototype as { _query(c: unknown, o: unknown): Promise<unknown> })._query.call(this, connection, obj);
+  }
+}
+
 export function knexConfig(db: DbConfig): Knex.Config {
   switch (db.engine) {
     case 'postgresql':
       return {
-        client: 'pg',
+        client: NamedStatementsClient as unknown as typeof Knex.Client,
         connection: { host: db.host, port: db.port, database: db.name, user: db.user, password: db.password, ...db.options },
         pool: { min: 0, max: db.poolMax },
       };

@@ -20,10 +20,12 @@ const byColumn = (table: string, column: string): PerformanceIndex => ({
   column,
 });
 
+// text_pattern_ops: the index then serves LIKE 'abc%' prefix searches whatever the collation
+// (with a non-C collation a plain index serves only equality).
 const byLower = (table: string, column: string): PerformanceIndex => ({
   name: `fhir_idx_${table}_lower_${column}`,
   table,
-  expression: `lower(${quoteIdent(column)})`,
+  expression: `lower(${quoteIdent(column)}) text_pattern_ops`,
 });
 
 /** The LegacyID (history link) of every versioned table. */
