@@ -12,9 +12,9 @@ t.test('a transaction resolves urn:uuid references, whatever the entry order', a
     resourceType: 'Bundle',
     type: 'transaction',
     entry: [
-      { request: { method: 'GET', url: 'Endpoint?identifier=T1' } },
-      { fullUrl: 'urn:uuid:c0000000-0000-4000-8000-000000000002', resource: { resourceType: 'Device', name: [{ family: 'Kid' }], extension: [{ url: 'urn:parent', valueReference: { reference: 'urn:uuid:c0000000-0000-4000-8000-000000000001' } }] }, request: { method: 'POST', url: 'Device' } },
-      { fullUrl: 'urn:uuid:c0000000-0000-4000-8000-000000000001', resource: { resourceType: 'Endpoint', name: 'Tx parent', identifier: [{ value: 'T1' }] }, request: { method: 'POST', url: 'Endpoint' } },
+      { request: { method: 'GET', url: 'HealthcareService?identifier=T1' } },
+      { fullUrl: 'urn:uuid:c0000000-0000-4000-8000-000000000002', resource: { resourceType: 'Person', name: [{ family: 'Kid' }], extension: [{ url: 'urn:parent', valueReference: { reference: 'urn:uuid:c0000000-0000-4000-8000-000000000001' } }] }, request: { method: 'POST', url: 'Person' } },
+      { fullUrl: 'urn:uuid:c0000000-0000-4000-8000-000000000001', resource: { resourceType: 'HealthcareService', name: 'Tx parent', identifier: [{ value: 'T1' }] }, request: { method: 'POST', url: 'HealthcareService' } },
     ],
   });
   t.equal(res.status, 200, JSON.stringify(res.body));
@@ -22,8 +22,8 @@ t.test('a transaction resolves urn:uuid references, whatever the entry order', a
   t.same(res.body.entry.map((e: any) => e.response.status), ['200 OK', '201 Created', '201 Created']);
   t.equal(res.body.entry[0].resource.entry.length, 1, 'GET runs after the POSTs and sees them');
   const parentId = res.body.entry[2].resource.id;
-  t.equal(res.body.entry[1].resource.extension[0].valueReference.reference, `Endpoint/${parentId}`, 'the urn was replaced by the new id');
-  t.match(res.body.entry[1].response.location, /\/Device\/[0-9a-f-]{36}\/_history\/\d+$/);
+  t.equal(res.body.entry[1].resource.extension[0].valueReference.reference, `HealthcareService/${parentId}`, 'the urn was replaced by the new id');
+  t.match(res.body.entry[1].response.location, /\/Person\/[0-9a-f-]{36}\/_history\/\d+$/);
 });
 
 t.test('a transaction is all or nothing: a failure in the last entry rolls back the rest', async (t) => {
@@ -33,9 +33,9 @@ t.test('a transaction is all or nothing: a failure in the last entry rolls back 
     resourceType: 'Bundle',
     type: 'transaction',
     entry: [
-      { fullUrl: 'urn:uuid:d0000000-0000-4000-8000-000000000001', resource: { resourceType: 'Endpoint', name: 'Doomed', identifier: [{ value: 'T2' }] }, request: { method: 'POST', url: 'Endpoint' } },
-      { resource: { resourceType: 'Device', name: [{ family: 'Doomed kid' }], extension: [{ url: 'urn:parent', valueReference: { reference: 'urn:uuid:d0000000-0000-4000-8000-000000000001' } }] }, request: { method: 'POST', url: 'Device' } },
-      { resource: { resourceType: 'Endpoint', name: 'x' }, request: { method: 'PUT', url: 'Endpoint/00000000-0000-4000-8000-000000000000' } },
+      { fullUrl: 'urn:uuid:d0000000-0000-4000-8000-000000000001', resource: { resourceType: 'HealthcareService', name: 'Doomed', identifier: [{ value: 'T2' }] }, request: { method: 'POST', url: 'HealthcareService' } },
+      { resource: { resourceType: 'Person', name: [{ family: 'Doomed kid' }], extension: [{ url: 'urn:parent', valueReference: { reference: 'urn:uuid:d0000000-0000-4000-8000-000000000001' } }] }, request: { method: 'POST', url: 'Person' } },
+      { resource: { resourceType: 'HealthcareService', name: 'x' }, request: { method: 'PUT', url: 'HealthcareService/00000000-0000-4000-8000-000000000000' } },
     ],
   });
   t.equal(res.status, 404);
@@ -50,9 +50,9 @@ t.test('a batch runs each entry on its own', async (t) => {
     resourceType: 'Bundle',
     type: 'batch',
     entry: [
-      { resource: { resourceType: 'Endpoint', name: 'Batch one', identifier: [{ value: 'B1' }] }, request: { method: 'POST', url: 'Endpoint' } },
-      { request: { method: 'GET', url: 'Endpoint/00000000-0000-4000-8000-000000000000' } },
-      { request: { method: 'GET', url: `${server.base}/Endpoint?identifier=B1` } },
+      { resource: { resourceType: 'HealthcareService', name: 'Batch one', identifier: [{ value: 'B1' }] }, request: { method: 'POST', url: 'HealthcareService' } },
+      { request: { method: 'GET', url: 'HealthcareService/00000000-0000-4000-8000-000000000000' } },
+      { request: { method: 'GET', url: `${server.base}/HealthcareService?identifier=B1` } },
       { request: { method: 'DELETE', url: 'Nothing/1' } },
     ],
   });
@@ -71,8 +71,8 @@ t.test('malformed Bundles are refused', async (t) => {
     resourceType: 'Bundle',
     type: 'transaction',
     entry: [
-      { fullUrl: 'urn:uuid:e0000000-0000-4000-8000-000000000001', resource: { resourceType: 'Device', extension: [{ url: 'urn:parent', valueReference: { reference: 'urn:uuid:e0000000-0000-4000-8000-000000000002' } }] }, request: { method: 'POST', url: 'Device' } },
-      { fullUrl: 'urn:uuid:e0000000-0000-4000-8000-000000000002', resource: { resourceType: 'Device', extension: [{ url: 'urn:parent', valueReference: { reference: 'urn:uuid:e0000000-0000-4000-8000-000000000001' } }] }, request: { method: 'POST', url: 'Device' } },
+      { fullUrl: 'urn:uuid:e0000000-0000-4000-8000-000000000001', resource: { resourceType: 'Person', extension: [{ url: 'urn:parent', valueReference: { reference: 'urn:uuid:e0000000-0000-4000-8000-000000000002' } }] }, request: { method: 'POST', url: 'Person' } },
+      { fullUrl: 'urn:uuid:e0000000-0000-4000-8000-000000000002', resource: { resourceType: 'Person', extension: [{ url: 'urn:parent', valueReference: { reference: 'urn:uuid:e0000000-0000-4000-8000-000000000001' } }] }, request: { method: 'POST', url: 'Person' } },
     ],
   });
   t.equal(circular.status, 400);
