@@ -34,3 +34,14 @@ export const FAMILIES: LookupTable = { table: 'tblFamilies', pk: 'FamilyID', uui
 export const VILLAGES: LookupTable = { table: 'tblLocations', pk: 'LocationId', uuid: 'LocationUUID', code: 'LocationCode', where: { LocationType: 'V' } };
 export const FACILITIES: LookupTable = { table: 'tblHF', pk: 'HfID', uuid: 'HfUUID', code: 'HFCode' };
 export const INSUREES: LookupTable = { table: 'tblInsuree', pk: 'InsureeID', uuid: 'InsureeUUID', code: 'CHFID' };
+
+/** A current family by its UUID or, as openIMIS clients name it, by the CHFID of its head. */
+export async function findFamily(db: Knex, id: string): Promise<Record<string, any> | undefined> {
+  if (isUuid(id)) return findCurrent(db, FAMILIES, id);
+  return db('tblFamilies as f')
+    .join('tblInsuree as h', 'h.InsureeID', 'f.InsureeID')
+    .where('h.CHFID', id)
+    .whereNull('h.ValidityTo')
+    .whereNull('f.ValidityTo')
+    .first('f.*');
+}

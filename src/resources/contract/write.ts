@@ -11,7 +11,7 @@ import type { Row, VersionedTable, WriteContext } from '../../fhir/types.js';
 import { conflict, unprocessable } from '../../fhir/outcome.js';
 import { isUuid } from '../../fhir/store.js';
 import { insertVersioned } from '../../db/legacy-history.js';
-import { findCurrent, resolveReference, type LookupTable } from '../lookups.js';
+import { findFamily, resolveReference, type LookupTable } from '../lookups.js';
 import { referenceId } from '../ig.js';
 import { dayOf, policyTable } from '../coverage/policy.js';
 import { assertLocationAllowed } from '../row-security.js';
@@ -20,7 +20,6 @@ import { contractToPolicy, type ContractInput } from './from-fhir.js';
 const PRODUCTS: LookupTable = { table: 'tblProduct', pk: 'ProdID', uuid: 'ProdUUID', code: 'ProductCode' };
 const OFFICERS: LookupTable = { table: 'tblOfficer', pk: 'OfficerID', uuid: 'OfficerUUID', code: 'Code' };
 const PAYERS: LookupTable = { table: 'tblPayer', pk: 'PayerID', uuid: 'PayerUUID' };
-const FAMILIES: LookupTable = { table: 'tblFamilies', pk: 'FamilyID', uuid: 'FamilyUUID' };
 const INSUREES: LookupTable = { table: 'tblInsuree', pk: 'InsureeID', uuid: 'InsureeUUID', code: 'CHFID' };
 const premiumTable: VersionedTable = { ...policyTable, name: 'tblPremium', pk: 'PremiumId', uuid: 'PremiumUUID' };
 
@@ -123,16 +122,7 @@ async function resolveFamily(tx: Knex, subject: Reference | undefined): Promise<
     return family;
   }
   const id = referenceId(subject, 'Group');
-  let family: Row | undefined;
-  if (id && isUuid(id)) family = await findCurrent(tx, FAMILIES, id);
-  else if (id) {
-    family = await tx('tblFamilies as f')
-      .join('tblInsuree as h', 'h.InsureeID', 'f.InsureeID')
-      .where('h.CHFID', id)
-      .whereNull('h.ValidityTo')
-      .whereNull('f.ValidityTo')
-      .first('f.*');
-  }
+  const family = id ? await findFamily(tx, id) : undefined;
   if (!family) throw unprocessable('subject names no current family (Group)', ['Contract.subject']);
   return family;
 }

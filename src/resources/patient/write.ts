@@ -7,9 +7,8 @@ import type { Patient } from 'fhir/r4.js';
 import type { Knex } from 'knex';
 import type { Row, VersionedTable, WriteContext } from '../../fhir/types.js';
 import { conflict, unprocessable } from '../../fhir/outcome.js';
-import { isUuid } from '../../fhir/store.js';
 import { deleteVersioned, insertVersioned, updateVersioned } from '../../db/legacy-history.js';
-import { FACILITIES, VILLAGES, findCurrent, resolveReference } from '../lookups.js';
+import { FACILITIES, VILLAGES, findFamily, resolveReference } from '../lookups.js';
 import { referenceId } from '../ig.js';
 import { assertLocationAllowed } from '../row-security.js';
 import type { CodeTables } from '../code-tables.js';
@@ -122,17 +121,7 @@ async function resolveFacility(tx: Knex, input: PatientInput): Promise<number | 
 async function resolveFamily(tx: Knex, input: PatientInput): Promise<Row | undefined> {
   if (!input.family) return undefined;
   const id = referenceId(input.family, 'Group');
-  let family: Row | undefined;
-  if (id && isUuid(id)) {
-    family = await findCurrent(tx, { table: 'tblFamilies', pk: 'FamilyID', uuid: 'FamilyUUID' }, id);
-  } else if (id) {
-    family = await tx('tblFamilies as f')
-      .join('tblInsuree as h', 'h.InsureeID', 'f.InsureeID')
-      .where('h.CHFID', id)
-      .whereNull('h.ValidityTo')
-      .whereNull('f.ValidityTo')
-      .first('f.*');
-  }
+  const family = id ? await findFamily(tx, id) : undefined;
   if (!family) throw unprocessable('patient-group-reference names no current family', ['Patient.extension']);
   return family;
 }
