@@ -8,7 +8,7 @@ t.test('defaults run on the embedded database with the openIMIS base path', asyn
   t.equal(config.siteRoot, 'api');
   t.equal(config.mode, 'DEV');
   t.equal(config.bodyLimit, 10 * 1024 * 1024);
-  t.same(config.rateLimit, { rate: 150, windowMs: 60_000, redisUrl: '' });
+  t.same(config.rateLimit, { enabled: false, rate: 150, windowMs: 60_000, redisUrl: '' });
 });
 
 t.test('openIMIS names select the database', async (t) => {
