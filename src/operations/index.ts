@@ -4,7 +4,10 @@
  */
 import type { Operation } from '../fhir/operations.js';
 import { validateOperation } from '../fhir/operations/validate.js';
+import { expandOperation } from './expand.js';
+import { lookupOperation } from './lookup.js';
+import { validateCodeOperation } from './validate-code.js';
 
 export function createOperations(): Operation[] {
-  return [validateOperation];
+  return [validateOperation, expandOperation, lookupOperation, validateCodeOperation];
 }
