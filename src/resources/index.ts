@@ -17,7 +17,27 @@ import { practitionerResource } from './practitioner/index.js';
 import { practitionerRoleResource } from './practitioner-role/index.js';
 import { communicationResource } from './communication/index.js';
 import { communicationRequestResource } from './communication-request/index.js';
+import { codeSystemDefinition, valueSetDefinition } from '../terminology/resources.js';
 
 export function createResources(deps: ResourceDeps): AnyResourceDefinition[] {
-  return [patientResource(deps), auditEventResource, locationResource(), organizationResource(deps), insurancePlanResource(), groupResource(deps), coverageResource(), contractResource(), medicationResource(), activityDefinitionResource(), claimResource(), claimResponseResource(), practitionerResource(), practitionerRoleResource(), communicationResource(), communicationRequestResource()];
+  return [
+    patientResource(deps),
+    groupResource(deps),
+    locationResource(),
+    organizationResource(deps),
+    practitionerResource(),
+    practitionerRoleResource(),
+    claimResource(),
+    claimResponseResource(),
+    medicationResource(),
+    activityDefinitionResource(),
+    coverageResource(),
+    contractResource(),
+    insurancePlanResource(),
+    communicationResource(),
+    communicationRequestResource(),
+    codeSystemDefinition(),
+    valueSetDefinition(),
+    auditEventResource,
+  ];
 }

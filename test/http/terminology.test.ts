@@ -11,12 +11,11 @@ import { startServer } from '../helpers/app.js';
 import { MssqlCapture, checkCapturedForMssql } from '../helpers/mssql-capture.js';
 import { DEMO } from '../../src/db/demo/facts.js';
 import { ICD_CODES } from '../../src/db/demo/medical.js';
-import { codeSystemDefinition, valueSetDefinition } from '../../src/terminology/resources.js';
 import { validateResource } from '../../src/fhir/validation/index.js';
 
 const capture = new MssqlCapture().installDialectTwins();
 t.teardown(() => capture.close());
-const server = await startServer(t, {}, { extraResources: [codeSystemDefinition(), valueSetDefinition()] });
+const server = await startServer(t);
 const db = server.db.knex;
 capture.attach(db);
 capture.start();

@@ -16,13 +16,16 @@ const KNOWN: { type: string; match: RegExp; why: string }[] = [];
 
 const server = await startServer(t);
 const metadata = await server.fhir('metadata');
+// The audit trail is written in batches: write what the requests so far recorded.
+await server.app.flushAudit();
 const types: string[] = metadata.body.rest[0].resource.map((r: { type: string }) => r.type);
 const registry = profileRegistry();
 
 t.test('every registered type declares one of our profiles', async (t) => {
   t.ok(types.length >= 11, types.join(', '));
   for (const entry of metadata.body.rest[0].resource as { type: string; profile?: string }[]) {
-    if (entry.type === 'AuditEvent') continue;
+    // The server's own audit trail and the terminology catalogue follow base R4, not an openIMIS profile.
+    if (['AuditEvent', 'CodeSystem', 'ValueSet'].includes(entry.type)) continue;
     t.ok(entry.profile && registry.profile(entry.profile), `${entry.type}: ${entry.profile}`);
   }
 });
@@ -42,7 +45,7 @@ for (const type of types) {
         if (entry.search?.mode === 'include') continue;
         count++;
         const profile = resource.meta?.profile?.[0];
-        if (type !== 'AuditEvent' && !profile) problems.set(`${type}/${resource.id}: no meta.profile`, 1);
+        if (!['AuditEvent', 'CodeSystem', 'ValueSet'].includes(type) && !profile) problems.set(`${type}/${resource.id}: no meta.profile`, 1);
         const issues = validateResource(resource, { profile }).filter((i: Issue) => (i.severity ?? 'error') === 'error');
         for (const issue of issues) {
           const generic = issue.diagnostics.replace(/\[\d+\]/g, '[]');
