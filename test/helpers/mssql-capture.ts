@@ -693,7 +693,8 @@ function callerChecks(statement: MssqlStatement, captures: CapturedQuery[]): Iss
     issues.push({ code: 'output-inserted', message: 'an insert that returns ids has no OUTPUT inserted' });
   }
   // FHIR :exact is case-sensitive; on a case-insensitive collation that takes a _CS_ collation.
-  if (captures.every((c) => /:exact=/.test(c.label)) && !/collate \w+_CS_/i.test(sql)) {
+  // (Only the search's own selects: the audit trail may flush while a :exact search is captured.)
+  if (/^\s*select\b/i.test(sql) && captures.every((c) => /:exact=/.test(c.label)) && !/collate \w+_CS_/i.test(sql)) {
     issues.push({ code: 'exact-ignores-case', message: ':exact compares with the database collation, which ignores case on SQL Server' });
   }
   return issues;
