@@ -10,6 +10,11 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Row, VersionedTable } from '../fhir/types.js';
 
+/** A legacy table with the usual history columns (AuditUserID is spelt AuditUserId in a few tables). */
+export function versionedTable(name: string, pk: string, uuid: string, auditUser = 'AuditUserID'): VersionedTable {
+  return { name, pk, uuid, validityFrom: 'ValidityFrom', validityTo: 'ValidityTo', legacyId: 'LegacyID', auditUser };
+}
+
 /** rowversion columns cannot be written on SQL Server and mean nothing on PostgreSQL. */
 const NEVER_COPIED = /^rowid$/i;
 

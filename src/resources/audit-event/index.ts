@@ -5,16 +5,9 @@
  */
 import type { AuditEvent } from 'fhir/r4.js';
 import type { ResourceDefinition, Row, SearchParamDecl, VersionedTable } from '../../fhir/types.js';
+import { versionedTable } from '../../db/legacy-history.js';
 
-const table: VersionedTable = {
-  name: 'fhir_audit_event',
-  pk: 'AuditEventID',
-  uuid: 'AuditEventUUID',
-  validityFrom: 'ValidityFrom',
-  validityTo: 'ValidityTo',
-  legacyId: 'LegacyID',
-  auditUser: 'AuditUserID',
-};
+const table: VersionedTable = versionedTable('fhir_audit_event', 'AuditEventID', 'AuditEventUUID');
 
 const ADMINISTRATORS = [121701];
 const INTERACTION = 'http://hl7.org/fhir/restful-interaction';

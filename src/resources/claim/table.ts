@@ -5,16 +5,9 @@
  */
 import type { Knex } from 'knex';
 import type { VersionedTable } from '../../fhir/types.js';
+import { versionedTable } from '../../db/legacy-history.js';
 
-export const claimTable: VersionedTable = {
-  name: 'tblClaim',
-  pk: 'ClaimID',
-  uuid: 'ClaimUUID',
-  validityFrom: 'ValidityFrom',
-  validityTo: 'ValidityTo',
-  legacyId: 'LegacyID',
-  auditUser: 'AuditUserID',
-};
+export const claimTable: VersionedTable = versionedTable('tblClaim', 'ClaimID', 'ClaimUUID');
 
 /** Claim lines keep history the same way, but have no UUID of their own (the name is never written). */
 const lineTable = (name: string, pk: string): VersionedTable => ({ ...claimTable, name, pk, uuid: `${pk}_no_uuid` });

@@ -12,16 +12,9 @@
  */
 import type { Knex } from 'knex';
 import type { VersionedTable } from '../../fhir/types.js';
+import { versionedTable } from '../../db/legacy-history.js';
 
-export const feedbackTable: VersionedTable = {
-  name: 'tblFeedback',
-  pk: 'FeedbackID',
-  uuid: 'FeedbackUUID',
-  validityFrom: 'ValidityFrom',
-  validityTo: 'ValidityTo',
-  legacyId: 'LegacyID',
-  auditUser: 'AuditUserID',
-};
+export const feedbackTable: VersionedTable = versionedTable('tblFeedback', 'FeedbackID', 'FeedbackUUID');
 
 /** The feedback rows with their claim's columns, aliased `t`. */
 export function feedbackRows(db: Knex): Knex.QueryBuilder {

@@ -8,16 +8,9 @@ import type { Knex } from 'knex';
 import { projectFile } from '../../paths.js';
 import type { RequestContext, VersionedTable } from '../../fhir/types.js';
 import { scopeOf } from '../row-security.js';
+import { versionedTable } from '../../db/legacy-history.js';
 
-export const policyTable: VersionedTable = {
-  name: 'tblPolicy',
-  pk: 'PolicyID',
-  uuid: 'PolicyUUID',
-  validityFrom: 'ValidityFrom',
-  validityTo: 'ValidityTo',
-  legacyId: 'LegacyID',
-  auditUser: 'AuditUserID',
-};
+export const policyTable: VersionedTable = versionedTable('tblPolicy', 'PolicyID', 'PolicyUUID');
 
 export function selectPolicy(db: Knex): Knex.QueryBuilder {
   return db('tblPolicy as t')

@@ -4,16 +4,9 @@
  */
 import type { Knex } from 'knex';
 import type { VersionedTable } from '../../fhir/types.js';
+import { versionedTable } from '../../db/legacy-history.js';
 
-export const familyTable: VersionedTable = {
-  name: 'tblFamilies',
-  pk: 'FamilyID',
-  uuid: 'FamilyUUID',
-  validityFrom: 'ValidityFrom',
-  validityTo: 'ValidityTo',
-  legacyId: 'LegacyID',
-  auditUser: 'AuditUserID',
-};
+export const familyTable: VersionedTable = versionedTable('tblFamilies', 'FamilyID', 'FamilyUUID');
 
 export function selectFamily(db: Knex): Knex.QueryBuilder {
   return (

@@ -5,16 +5,9 @@
  */
 import type { Knex } from 'knex';
 import type { VersionedTable } from '../../fhir/types.js';
+import { versionedTable } from '../../db/legacy-history.js';
 
-export const productTable: VersionedTable = {
-  name: 'tblProduct',
-  pk: 'ProdID',
-  uuid: 'ProdUUID',
-  validityFrom: 'ValidityFrom',
-  validityTo: 'ValidityTo',
-  legacyId: 'LegacyID',
-  auditUser: 'AuditUserID',
-};
+export const productTable: VersionedTable = versionedTable('tblProduct', 'ProdID', 'ProdUUID');
 
 /** Current covered lines of the product: correlated counts, portable to every engine. */
 function coveredCount(db: Knex, table: 'tblProductItems' | 'tblProductServices', alias: string): Knex.Raw {

@@ -1,16 +1,9 @@
 /** tblLocations (regions → districts → wards → villages) and the join a Location needs: its parent. */
 import type { Knex } from 'knex';
 import type { VersionedTable } from '../../fhir/types.js';
+import { versionedTable } from '../../db/legacy-history.js';
 
-export const locationTable: VersionedTable = {
-  name: 'tblLocations',
-  pk: 'LocationId',
-  uuid: 'LocationUUID',
-  validityFrom: 'ValidityFrom',
-  validityTo: 'ValidityTo',
-  legacyId: 'LegacyID',
-  auditUser: 'AuditUserId',
-};
+export const locationTable: VersionedTable = versionedTable('tblLocations', 'LocationId', 'LocationUUID', 'AuditUserId');
 
 /** The level above each location type; a region has none. */
 export const PARENT_TYPE: Record<string, string | null> = { R: null, D: 'R', W: 'D', V: 'W' };

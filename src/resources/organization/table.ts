@@ -1,16 +1,9 @@
 /** tblHF (health facilities) and the joins an Organization needs: district, region, price lists. */
 import type { Knex } from 'knex';
 import type { VersionedTable } from '../../fhir/types.js';
+import { versionedTable } from '../../db/legacy-history.js';
 
-export const hfTable: VersionedTable = {
-  name: 'tblHF',
-  pk: 'HfID',
-  uuid: 'HfUUID',
-  validityFrom: 'ValidityFrom',
-  validityTo: 'ValidityTo',
-  legacyId: 'LegacyID',
-  auditUser: 'AuditUserID',
-};
+export const hfTable: VersionedTable = versionedTable('tblHF', 'HfID', 'HfUUID');
 
 export function selectHealthFacility(db: Knex): Knex.QueryBuilder {
   return db('tblHF as t')

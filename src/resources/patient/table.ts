@@ -1,16 +1,9 @@
 /** tblInsuree and the joins a Patient needs: family, its village chain, photo, chosen facility. */
 import type { Knex } from 'knex';
 import type { VersionedTable } from '../../fhir/types.js';
+import { versionedTable } from '../../db/legacy-history.js';
 
-export const insureeTable: VersionedTable = {
-  name: 'tblInsuree',
-  pk: 'InsureeID',
-  uuid: 'InsureeUUID',
-  validityFrom: 'ValidityFrom',
-  validityTo: 'ValidityTo',
-  legacyId: 'LegacyID',
-  auditUser: 'AuditUserID',
-};
+export const insureeTable: VersionedTable = versionedTable('tblInsuree', 'InsureeID', 'InsureeUUID');
 
 export function selectInsuree(db: Knex): Knex.QueryBuilder {
   return (

@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import type { VersionedTable } from '../../fhir/types.js';
+import { versionedTable } from '../../db/legacy-history.js';
 
 export const claimAdminTable: VersionedTable = {
   name: 'tblClaimAdmin',
@@ -17,15 +18,7 @@ export const claimAdminTable: VersionedTable = {
   auditUser: 'AuditUserId',
 };
 
-export const officerTable: VersionedTable = {
-  name: 'tblOfficer',
-  pk: 'OfficerID',
-  uuid: 'OfficerUUID',
-  validityFrom: 'ValidityFrom',
-  validityTo: 'ValidityTo',
-  legacyId: 'LegacyID',
-  auditUser: 'AuditUserID',
-};
+export const officerTable: VersionedTable = versionedTable('tblOfficer', 'OfficerID', 'OfficerUUID');
 
 /** A claim administrator with the health facility he administers claims for. */
 export function selectClaimAdmin(db: Knex): Knex.QueryBuilder {
