@@ -2,19 +2,18 @@
 import type { Knex } from 'knex';
 import type { VersionedTable } from '../../fhir/types.js';
 import { versionedTable } from '../../db/legacy-history.js';
+import { joinVillageChain } from '../village-address.js';
 
 export const insureeTable: VersionedTable = versionedTable('tblInsuree', 'InsureeID', 'InsureeUUID');
 
 export function selectInsuree(db: Knex): Knex.QueryBuilder {
+  const query = db('tblInsuree as t')
+    .leftJoin('tblFamilies as f', 'f.FamilyID', 't.FamilyID')
+    .leftJoin('tblInsuree as h', 'h.InsureeID', 'f.InsureeID');
+  // The address is the insuree's current village when set (0 means none), else the family's.
+  joinVillageChain(query, db.raw('coalesce(nullif(??, 0), ??)', ['t.CurrentVillage', 'f.LocationId']));
   return (
-    db('tblInsuree as t')
-      .leftJoin('tblFamilies as f', 'f.FamilyID', 't.FamilyID')
-      .leftJoin('tblInsuree as h', 'h.InsureeID', 'f.InsureeID')
-      // The address is the insuree's current village when set (0 means none), else the family's.
-      .leftJoin('tblLocations as v', 'v.LocationId', db.raw('coalesce(nullif(??, 0), ??)', ['t.CurrentVillage', 'f.LocationId']))
-      .leftJoin('tblLocations as w', 'w.LocationId', 'v.ParentLocationId')
-      .leftJoin('tblLocations as d', 'd.LocationId', 'w.ParentLocationId')
-      .leftJoin('tblLocations as r', 'r.LocationId', 'd.ParentLocationId')
+    query
       .leftJoin('tblPhotos as ph', 'ph.PhotoID', 't.PhotoID')
       .leftJoin('tblHF as hf', 'hf.HfID', 't.HFID')
       .select(
@@ -24,12 +23,6 @@ export function selectInsuree(db: Knex): Knex.QueryBuilder {
         'h.LastName as head_last_name',
         'h.OtherNames as head_other_names',
         'h.InsureeID as head_id',
-        'v.LocationUUID as village_uuid',
-        'v.LocationCode as village_code',
-        'v.LocationName as village_name',
-        'w.LocationName as ward_name',
-        'd.LocationName as district_name',
-        'r.LocationName as region_name',
         'ph.PhotoFolder as photo_folder',
         'ph.PhotoFileName as photo_file',
         'ph.PhotoDate as photo_date',
