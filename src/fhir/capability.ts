@@ -7,6 +7,7 @@ import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/
 import type { Registry } from './registry.js';
 import type { AnyResourceDefinition, Interaction, SearchParamDecl } from './types.js';
 import { implicitParams } from './search/implicit.js';
+import { modifiersOf } from './search/parse.js';
 import { projectFile } from '../paths.js';
 import type { Operation, OperationRegistry } from './operations.js';
 
@@ -16,6 +17,12 @@ function includesOf(registry: Registry, def: AnyResourceDefinition) {
   const searchInclude = refs(def).filter((p) => registry.get(p.target)).map((p) => `${def.type}:${p.code}`);
   const searchRevInclude = registry.all().flatMap((other) => refs(other).filter((p) => p.target === def.type).map((p) => `${other.type}:${p.code}`));
   return { ...(searchInclude.length ? { searchInclude } : {}), ...(searchRevInclude.length ? { searchRevInclude } : {}) };
+}
+
+/** R4's searchParam has no modifier element: the supported modifiers are named in the documentation. */
+function modifiersNote(decl: SearchParamDecl): string {
+  const modifiers = modifiersOf(decl);
+  return modifiers.length ? ` (modifiers: ${modifiers.map((m) => `:${m}`).join(' ')})` : '';
 }
 
 /** Operations as the CapabilityStatement lists them: name and canonical OperationDefinition URL. */
@@ -53,7 +60,7 @@ export function capabilityStatement(registry: Registry, operations: OperationReg
         name: p.code,
         definition: p.definition ?? PARAM_DEFINITION(def.type, p.code),
         type: p.type,
-        documentation: p.description,
+        documentation: `${p.description}${modifiersNote(p)}`,
       })),
       ...includesOf(registry, def),
       ...operationsOf(operations.forType(def.type)),
