@@ -130,41 +130,45 @@ export function dateMatch(w: Where, column: string, precision: 'day' | 'instant'
 }
 
 /**
- * A Period [start, end] against the value's range [lo, hi), as search.html#prefix defines prefixes on
- * ranges; a NULL start or end is open. The end column is inclusive at its precision: a day column's
- * end covers that whole day, so `end < hi` means the period ends within or before the value's range.
- *   eq  the value's range contains the period: start >= lo and end < hi
- *   ne  not eq
- *   gt  the period reaches past the value: end >= hi or open      ge  gt or eq
- *   lt  the period starts before the value: start < lo or open    le  lt or eq
+ * A Period [start, end] against the value's range [lo, hi), following search.html#prefix on ranges;
+ * a NULL start or end is open. The end column is inclusive at its precision: a day column's end
+ * covers that whole day, so `end < hi` means the period ends within or before the value's range.
+ *   eq  the value's range contains the period: start >= lo and end < hi          ne  not eq
+ *   gt  the period reaches past the value's range: end >= hi or open
+ *   lt  the period starts before the value's range: start < lo or open
+ *   ge  the period reaches into [lo, ∞): end >= lo or open (gt or eq, and the periods that straddle lo)
+ *   le  the period reaches into (-∞, hi): start < hi or open (lt or eq, and those that straddle hi)
  *   sa  starts after the value: start >= hi                       eb  ends before it: end < lo
  *   ap  the period overlaps the value widened by the ap margin
+ * ge and le read "at or above the value" as the range from the value's start, as single dates do
+ * (dateMatch): so `period=ge2024-06-01&period=le2024-06-01` finds the periods that include that day,
+ * also those starting or ending on it.
  */
 export function periodMatch(w: Where, start: string, end: string, precision: 'day' | 'instant', range: DateRange, now: Date) {
   const { lo, hi } = bounds(range, precision);
   const within = (q: Where) => q.whereNotNull(start).whereNotNull(end).where(start, '>=', lo).where(end, '<', hi);
-  const reachesPast = (q: Where) => q.whereNull(end).orWhere(end, '>=', hi);
-  const startsBefore = (q: Where) => q.whereNull(start).orWhere(start, '<', lo);
+  const endsFrom = (bound: unknown) => (q: Where) => q.whereNull(end).orWhere(end, '>=', bound as string);
+  const startsBefore = (bound: unknown) => (q: Where) => q.whereNull(start).orWhere(start, '<', bound as string);
   switch (range.prefix) {
     case 'eq':
       return w.where(within);
     case 'ne':
       return w.whereNot(within);
     case 'gt':
-      return w.where(reachesPast);
+      return w.where(endsFrom(hi));
     case 'ge':
-      return w.where((q) => q.where(reachesPast).orWhere(within));
+      return w.where(endsFrom(lo));
     case 'lt':
-      return w.where(startsBefore);
+      return w.where(startsBefore(lo));
     case 'le':
-      return w.where((q) => q.where(startsBefore).orWhere(within));
+      return w.where(startsBefore(hi));
     case 'sa':
       return w.where(start, '>=', hi);
     case 'eb':
       return w.where(end, '<', lo);
     case 'ap': {
       const near = approximately(range, precision, now);
-      return w.where((q) => q.whereNull(start).orWhere(start, '<', near.hi)).where((q) => q.whereNull(end).orWhere(end, '>=', near.lo));
+      return w.where(startsBefore(near.hi)).where(endsFrom(near.lo));
     }
   }
 }
