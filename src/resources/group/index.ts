@@ -7,12 +7,9 @@
  * Members are the current insurees of the family, loaded for a whole page in one query
  * (loadDetails, see members.ts), so the mapper stays per row and the page costs two queries.
  *
- * Engine needs (src/fhir, not changed here):
- * - search columns that are expressions correlated on `t` (identifier = head CHFID, name = head last
- *   name: both on tblInsuree through tblFamilies.InsureeID);
- * - an inverse, multi-valued reference for `member` (the reference is tblInsuree.FamilyID, held by
- *   the target rows), which would also give _include=Group:member;
- * - read by business code through an expression (Group/<head CHFID>), codeColumn being a column of `t`.
+ * Search by the head's CHFID (identifier) and by member go through the insurees (search-params.ts).
+ * Engine need (src/fhir, not changed here): read by business code through another table
+ * (Group/<head CHFID>), codeColumn being a column of `t`.
  */
 import type { Group } from 'fhir/r4.js';
 import type { ResourceDefinition } from '../../fhir/types.js';
