@@ -121,6 +121,12 @@ export type SearchParamDecl = ParamBase &
          * NULL at either end is open. Prefixes follow the FHIR rules for ranges (search.html#prefix).
          */
         endColumn?: string;
+        /**
+         * Day precision over timestamp columns that hold days (legacy datetime / smalldatetime): the
+         * day bounds are bound as UTC midnights, not 'YYYY-MM-DD' text, which SQL Server would read by
+         * the session's DATEFORMAT.
+         */
+        daysAsTimestamps?: boolean;
       }
     | { type: 'number'; column: string }
     | {

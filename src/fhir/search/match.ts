@@ -105,7 +105,7 @@ export function tokensAbsent(w: Where, tokens: TokenColumn[], ctx: SqlContext) {
 }
 
 /** A date column as a point: the value's range [lo, hi) against the column's own day or instant. */
-export function dateMatch(w: Where, column: string, precision: 'day' | 'instant', range: DateRange, now: Date) {
+export function dateMatch(w: Where, column: string, precision: Precision, range: DateRange, now: Date) {
   const { lo, hi } = bounds(range, precision);
   switch (range.prefix) {
     case 'eq':
@@ -144,7 +144,7 @@ export function dateMatch(w: Where, column: string, precision: 'day' | 'instant'
  * (dateMatch): so `period=ge2024-06-01&period=le2024-06-01` finds the periods that include that day,
  * also those starting or ending on it.
  */
-export function periodMatch(w: Where, start: string, end: string, precision: 'day' | 'instant', range: DateRange, now: Date) {
+export function periodMatch(w: Where, start: string, end: string, precision: Precision, range: DateRange, now: Date) {
   const { lo, hi } = bounds(range, precision);
   const within = (q: Where) => q.whereNotNull(start).whereNotNull(end).where(start, '>=', lo).where(end, '<', hi);
   const endsFrom = (bound: unknown) => (q: Where) => q.whereNull(end).orWhere(end, '>=', bound as string);
@@ -173,13 +173,22 @@ export function periodMatch(w: Where, start: string, end: string, precision: 'da
   }
 }
 
-/** Date columns compare as 'YYYY-MM-DD' text on every engine; instants compare as timestamps. */
-function bounds(range: { start: Date; end: Date }, precision: 'day' | 'instant') {
-  return precision === 'day' ? { lo: dayOf(range.start), hi: dayOf(range.end) } : { lo: range.start, hi: range.end };
+/** 'day' over date columns, 'day-timestamp' over timestamp columns holding days, 'instant'. */
+export type Precision = 'day' | 'day-timestamp' | 'instant';
+
+/**
+ * Date columns compare as 'YYYY-MM-DD' text on every engine; instants compare as timestamps; days in
+ * timestamp columns as the UTC midnights of those days.
+ */
+function bounds(range: { start: Date; end: Date }, precision: Precision): { lo: string | Date; hi: string | Date } {
+  if (precision === 'instant') return { lo: range.start, hi: range.end };
+  const lo = dayOf(range.start);
+  const hi = dayOf(range.end);
+  return precision === 'day' ? { lo, hi } : { lo: new Date(`${lo}T00:00:00Z`), hi: new Date(`${hi}T00:00:00Z`) };
 }
 
 /** Approximately: within 10 % of the distance between the value and now, at least a day. */
-function approximately(range: DateRange, precision: 'day' | 'instant', now: Date) {
+function approximately(range: DateRange, precision: Precision, now: Date) {
   const slack = Math.max(Math.abs(now.getTime() - range.start.getTime()) * 0.1, 86_400_000);
   return bounds({ start: new Date(range.start.getTime() - slack), end: new Date(range.end.getTime() + slack) }, precision);
 }

@@ -73,8 +73,9 @@ function matchOne(w: Where, param: Simple, value: string, ctx: SqlContext) {
     }
     case 'date': {
       const range = parseDateValue(value, decl.code);
-      if (decl.endColumn) return periodMatch(w, decl.column, decl.endColumn, decl.precision, range, now);
-      return dateMatch(w, decl.column, decl.precision, range, now);
+      const precision = decl.precision === 'day' && decl.daysAsTimestamps ? 'day-timestamp' : decl.precision;
+      if (decl.endColumn) return periodMatch(w, decl.column, decl.endColumn, precision, range, now);
+      return dateMatch(w, decl.column, precision, range, now);
     }
     case 'number':
       return numberMatch(w, decl.column, value, decl.code, db);

@@ -57,6 +57,7 @@ export const insurancePlanSearchParams: SearchParamDecl[] = [
     column: 't.DateFrom',
     endColumn: 't.DateTo',
     precision: 'day',
+    daysAsTimestamps: true,
     sortColumn: 't.DateFrom',
   },
 ];
