@@ -99,6 +99,8 @@ t.test('search: identifier, status, policy-status', async (t) => {
   t.same(await ids('status=entered-in-error'), []);
   t.same(await ids('policy-status=expired'), uuidsWhere((p) => p.PolicyStatus === 8));
   t.same(await ids('policy-status=idle,ready'), [policies.idle.uuid, policies.ready.uuid].sort());
+  t.same(await ids('status:text=cancel'), uuidsWhere((p) => p.PolicyStatus === 4 || p.PolicyStatus === 8), 'status:text on the display');
+  t.same(await ids('policy-status:text=susp'), uuidsWhere((p) => p.PolicyStatus === 4));
 });
 
 t.test('search: insurance-plan by code, UUID, :identifier and chained name; _include and _revinclude', async (t) => {

@@ -160,6 +160,13 @@ t.test('search: partof:below and partof:above walk the hierarchy', async (t) => 
   t.same(wards, below(L.region.id).filter((r: any) => r.LocationType === 'W').map((r: any) => r.LocationCode).sort(), 'with another parameter');
 });
 
+t.test('physical-type:text matches the display of the level', async (t) => {
+  const villages = current.filter((r: any) => r.LocationType === 'V').map((r: any) => r.LocationCode).sort();
+  t.same(codes((await server.fhir('Location?physical-type:text=vill&_count=100')).body), villages, '"vill" finds City/Village');
+  t.same(codes((await server.fhir('Location?physical-type:text=REGION&_count=100')).body), [...L.regionCodes].sort());
+  t.same(codes((await server.fhir('Location?physical-type:text=nowhere')).body), []);
+});
+
 t.test('_include and _revinclude along partof', async (t) => {
   const withParent = await server.fhir(`Location?identifier=${L.village.code}&_include=Location:partof`);
   t.same(

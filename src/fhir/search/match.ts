@@ -86,8 +86,10 @@ function textCondition(token: TokenColumn, value: string, ctx: SqlContext): Cond
     parts.push((q) => q.orWhere(ctx.dialect.likeInsensitive(ctx.db, column, `${escaped}%`)).orWhere(ctx.dialect.likeInsensitive(ctx.db, column, `% ${escaped}%`)));
   }
   if (token.displays) {
+    // A word of the display starts with the value: "vill" finds "City/Village".
+    const word = new RegExp(`(^|[^\\p{L}\\p{N}])${wanted.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'iu');
     const codes = Object.entries(token.displays)
-      .filter(([, display]) => display.toLowerCase().startsWith(wanted) || display.toLowerCase().includes(` ${wanted}`))
+      .filter(([, display]) => word.test(display))
       .map(([code]) => code);
     const byCode = codes.length ? codesCondition(token, codes, ctx) : undefined;
     if (byCode) parts.push((q) => q.orWhere(byCode));

@@ -41,6 +41,6 @@ export const activityDefinitionSearchParams: SearchParamDecl[] = [
     code: 'topic',
     type: 'token',
     description: 'Service type: P preventive, C curative',
-    tokens: [{ column: 't.ServType', system: serviceType.system, codes: serviceType.searchMap() }],
+    tokens: [{ column: 't.ServType', system: serviceType.system, codes: serviceType.searchMap(), displays: serviceType.displays() }],
   },
 ];

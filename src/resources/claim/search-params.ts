@@ -53,6 +53,6 @@ export const claimSearchParams: SearchParamDecl[] = [
     type: 'token',
     description: 'Visit type: E emergency, R referral, O other',
     definition: 'https://openimis.github.io/openimis_fhir_r4_ig/SearchParameter/claim-type',
-    tokens: [{ column: 't.VisitType', system: visitType.system, codes: visitType.searchMap() }],
+    tokens: [{ column: 't.VisitType', system: visitType.system, codes: visitType.searchMap(), displays: visitType.displays() }],
   },
 ];

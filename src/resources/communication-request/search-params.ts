@@ -12,8 +12,8 @@ export const communicationRequestSearchParams: SearchParamDecl[] = [
     type: 'token',
     description: 'active (selected for feedback), completed (delivered), revoked (bypassed); or the openIMIS feedback status 4, 8, 16',
     tokens: [
-      { column: 't.FeedbackStatus', system: requestStatus.system, codes: requestStatus.searchMap() },
-      { column: 't.FeedbackStatus', system: feedbackStatus.system, codes: feedbackStatus.searchMap() },
+      { column: 't.FeedbackStatus', system: requestStatus.system, codes: requestStatus.searchMap(), displays: requestStatus.displays() },
+      { column: 't.FeedbackStatus', system: feedbackStatus.system, codes: feedbackStatus.searchMap(), displays: feedbackStatus.displays() },
     ],
   },
   { code: 'subject', type: 'reference', description: 'The insuree of the claim (Patient)', column: 't.InsureeID', target: 'Patient' },

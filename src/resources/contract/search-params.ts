@@ -9,7 +9,7 @@ export const contractSearchParams: SearchParamDecl[] = [
     code: 'status',
     type: 'token',
     description: 'offered (idle), executed (active), disputed (suspended), terminated (expired), executable (ready)',
-    tokens: [{ column: 't.PolicyStatus', system: contractStatus.system, codes: contractStatus.searchMap() }],
+    tokens: [{ column: 't.PolicyStatus', system: contractStatus.system, codes: contractStatus.searchMap(), displays: contractStatus.displays() }],
   },
   policyStatusParam,
   { ...familyParam, code: 'subject', description: 'The family (Group) the policy covers', definition: undefined },

@@ -16,7 +16,7 @@ export const policyStatusParam: SearchParamDecl = {
   type: 'token',
   description: 'The openIMIS policy status: idle, active, suspended, expired, ready',
   definition: `${IG}/SearchParameter/policy-status`,
-  tokens: [{ column: 't.PolicyStatus', system: policyStatus.system, codes: policyStatus.searchMap() }],
+  tokens: [{ column: 't.PolicyStatus', system: policyStatus.system, codes: policyStatus.searchMap(), displays: policyStatus.displays() }],
 };
 
 export const insurancePlanParam: SearchParamDecl = {
@@ -67,7 +67,7 @@ export const coverageSearchParams: SearchParamDecl[] = [
     code: 'status',
     type: 'token',
     description: 'draft (idle, ready), active, cancelled (suspended, expired)',
-    tokens: [{ column: 't.PolicyStatus', system: coverageStatus.system, codes: legacyCodesByFhir('policy-status') }],
+    tokens: [{ column: 't.PolicyStatus', system: coverageStatus.system, codes: legacyCodesByFhir('policy-status'), displays: coverageStatus.displays() }],
   },
   policyStatusParam,
   insurancePlanParam,

@@ -16,7 +16,7 @@ const physicalType = (code: string, description: string): SearchParamDecl => ({
   type: 'token',
   description,
   definition: `${IG}/SearchParameter/Location-physical-type`,
-  tokens: [{ column: 't.LocationType', system: locationType.system, codes: types }],
+  tokens: [{ column: 't.LocationType', system: locationType.system, codes: types, displays: locationType.displays() }],
   sortColumn: 't.LocationType',
 });
 

@@ -47,6 +47,6 @@ export const medicationSearchParams: SearchParamDecl[] = [
     type: 'token',
     description: 'Item type: D drug, M medical consumable (extension medication-type)',
     definition: 'https://openimis.github.io/openimis_fhir_r4_ig/SearchParameter/medication-type',
-    tokens: [{ column: 't.ItemType', system: itemType.system, codes: itemType.searchMap() }],
+    tokens: [{ column: 't.ItemType', system: itemType.system, codes: itemType.searchMap(), displays: itemType.displays() }],
   },
 ];
