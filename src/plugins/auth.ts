@@ -4,6 +4,8 @@
  *   user's password fingerprint, so a password change invalidates them. Tokens issued by openIMIS
  *   itself are HS256 signed with the user's PrivateKey and are accepted too. The algorithm is pinned.
  * - HTTP Basic with openIMIS credentials, for connected apps.
+ * Users are interactive (tblUsers) or, where the modular core's tables exist, technical
+ * (core_TechnicalUser with Django password hashes; tokens openIMIS issued them use the global key).
  * - the user name a trusted gateway puts in REMOTE_USER_HEADER_NAME, only when
  *   REMOTE_USER_AUTHENTICATION is on.
  * Sets request.caller; rights are checked where each interaction declares them.
@@ -15,7 +17,6 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { UserDirectory, type LegacyUser } from '../auth/users.js';
-import { checkPassword } from '../auth/password.js';
 import { LoginGuard } from '../auth/lockout.js';
 import { unauthorized } from '../fhir/outcome.js';
 
@@ -39,7 +40,7 @@ declare module 'fastify' {
 export const authPlugin = fp(
   async (app: FastifyInstance, opts: { config: Config }) => {
     const { config } = opts;
-    const users = new UserDirectory(app.db, { rowSecurity: config.rowSecurity });
+    const users = new UserDirectory(app.db, { rowSecurity: config.rowSecurity, log: app.log });
     app.decorate('users', users);
     app.decorateRequest('caller', null);
 
@@ -75,7 +76,7 @@ export const authPlugin = fp(
     app.decorate('verifyCredentials', async (username: string, password: string, ip: string) => {
       await guard.check(ip, username);
       const user = await users.find(username);
-      if (user && checkPassword(password, user.privateKey, user.storedPassword)) {
+      if (user && (await users.verifyPassword(user, password))) {
         await guard.succeeded(ip, username);
         return user;
       }
