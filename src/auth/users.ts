@@ -12,6 +12,7 @@ import { loadScope, UNRESTRICTED, type RowScope } from './scope.js';
 import { checkPassword } from './password.js';
 import { checkDjangoPassword } from './django-password.js';
 import { TECHNICAL_AUDIT_USER_ID, TechnicalUsers } from './technical-users.js';
+import type { ScopeChange } from './scope-changes.js';
 
 export const IMIS_ADMINISTRATOR = 64;
 const CACHE_MS = 30_000;
@@ -29,6 +30,12 @@ export interface LegacyUser extends Caller {
   passwordFingerprint: string;
   /** Row-level security: what data the user may see and change. */
   scope: RowScope;
+  /** Where writes report what they changed in the scopes (see scope-changes.ts). */
+  scopeChanges?: ScopeChangePublisher;
+}
+
+export interface ScopeChangePublisher {
+  publish(change: ScopeChange): Promise<void>;
 }
 
 interface Logger {
@@ -44,6 +51,7 @@ export class UserDirectory {
   private readonly technical: TechnicalUsers;
   /** Bumped by every invalidation: a load that overlapped one is not cached (it may have read old rows). */
   private epoch = 0;
+  private scopeChanges?: ScopeChangePublisher;
 
   constructor(
     private readonly db: Knex,
@@ -55,16 +63,27 @@ export class UserDirectory {
     );
   }
 
+  /** Users loaded from now on report their writes' scope changes there. */
+  attach(scopeChanges: ScopeChangePublisher) {
+    this.scopeChanges = scopeChanges;
+  }
+
   async find(username: string): Promise<LegacyUser | null> {
     const cached = this.cache.get(username);
     if (cached && cached.expires > Date.now()) return cached.user;
     const epoch = this.epoch;
-    const user = (await this.loadInteractive(username)) ?? (await this.loadTechnical(username));
+    const found = (await this.loadInteractive(username)) ?? (await this.loadTechnical(username));
+    const user = found && this.scopeChanges ? { ...found, scopeChanges: this.scopeChanges } : found;
     if (epoch === this.epoch) {
       this.cache.set(username, { user, expires: Date.now() + CACHE_MS });
       if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
     }
     return user;
+  }
+
+  /** Whether a live cache entry exists for that name (tests of the invalidation). */
+  isCached(username: string): boolean {
+    return (this.cache.get(username)?.expires ?? 0) > Date.now();
   }
 
   forget(username: string) {

@@ -18,6 +18,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { UserDirectory, type LegacyUser } from '../auth/users.js';
 import { LoginGuard } from '../auth/lockout.js';
+import { ScopeChanges } from '../auth/scope-changes.js';
 import { unauthorized } from '../fhir/outcome.js';
 
 export const TOKEN_ISSUER = 'openimis-fhir-r4';
@@ -31,6 +32,7 @@ interface TokenPayload {
 declare module 'fastify' {
   interface FastifyInstance {
     users: UserDirectory;
+    scopeChanges: ScopeChanges;
     issueToken(user: LegacyUser): { token: string; exp: number };
     /** Checks a password, with the lock-out of repeated failures per client IP and user name. */
     verifyCredentials(username: string, password: string, ip: string): Promise<LegacyUser | null>;
@@ -42,6 +44,12 @@ export const authPlugin = fp(
     const { config } = opts;
     const users = new UserDirectory(app.db, { rowSecurity: config.rowSecurity, log: app.log });
     app.decorate('users', users);
+    // Writes that change what a row scope covers drop the cached users at once, on every instance.
+    const scopeChanges = new ScopeChanges(users, { redisUrl: config.rateLimit.redisUrl, log: app.log });
+    await scopeChanges.start();
+    users.attach(scopeChanges);
+    app.decorate('scopeChanges', scopeChanges);
+    app.addHook('onClose', () => scopeChanges.close());
     app.decorateRequest('caller', null);
 
     const keys = signingKeys(config);
