@@ -11,8 +11,9 @@
  * - search columns that are expressions correlated on `t` (identifier = head CHFID, name = head last
  *   name: both on tblInsuree through tblFamilies.InsureeID);
  * - an inverse, multi-valued reference for `member` (the reference is tblInsuree.FamilyID, held by
- *   the target rows), which would also give _include=Group:member;
- * - read by business code through an expression (Group/<head CHFID>), codeColumn being a column of `t`.
+ *   the target rows), which would also give _include=Group:member.
+ *
+ * Read by business code: Group/<head CHFID>, as the module reads a family (readAlias on the joined head).
  */
 import type { Group } from 'fhir/r4.js';
 import type { ResourceDefinition } from '../../fhir/types.js';
@@ -31,6 +32,7 @@ export function groupResource(deps: ResourceDeps): ResourceDefinition<Group> {
     profile: structureDefinition('openimis-group'),
     table: familyTable,
     select: selectFamily,
+    readAlias: (chfid) => ({ column: 'h.CHFID', value: chfid }),
     toFhir: (row) => familyToGroup(row, deps.codes),
     loadDetails: loadFamilyMembers,
     searchParams: groupSearchParams,
