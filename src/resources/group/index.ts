@@ -18,10 +18,12 @@ import { familyTable, selectFamily } from './table.js';
 import { groupSearchParams } from './search-params.js';
 import { familyToGroup } from './to-fhir.js';
 import { loadFamilyMembers } from './members.js';
+import { villageDetails } from '../village-address.js';
 import { familyScope } from './scope.js';
 import { createFamily, deleteFamily, updateFamily } from './write.js';
 
 export function groupResource(deps: ResourceDeps): ResourceDefinition<Group> {
+  const addresses = villageDetails(deps.places, (row) => row.LocationId);
   return {
     type: 'Group',
     profile: structureDefinition('openimis-group'),
@@ -29,7 +31,9 @@ export function groupResource(deps: ResourceDeps): ResourceDefinition<Group> {
     select: selectFamily,
     readAlias: (chfid) => ({ column: 'h.CHFID', value: chfid }),
     toFhir: (row) => familyToGroup(row, deps.codes),
-    loadDetails: loadFamilyMembers,
+    loadDetails: async (rows, ctx) => {
+      await Promise.all([loadFamilyMembers(rows, ctx), addresses(rows, ctx)]);
+    },
     searchParams: groupSearchParams,
     scope: familyScope,
     rights: {
