@@ -178,6 +178,12 @@ export interface ResourceDefinition<R extends Resource = Resource> {
   table: VersionedTable;
   /** Business code column for reads such as Patient/<CHFID>. */
   codeColumn?: string;
+  /**
+   * Other names a read answers to, tried when neither the UUID nor the code finds a row: the column
+   * of the select (joins included, e.g. `h.CHFID` for Group/<head CHFID>) and the value to match
+   * among current rows, or undefined when `id` is no alias.
+   */
+  readAlias?(id: string): { column: string; value: string } | undefined;
   /** A select of the main table aliased `t` with the joins and columns the mapper needs. */
   select(db: Knex): Knex.QueryBuilder;
   toFhir(row: Row, ctx: RequestContext): R;

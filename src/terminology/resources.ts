@@ -13,10 +13,7 @@
  * administrators edit code tables).
  *
  * This is the interim form until the engine serves such resources itself (see the README of this
- * folder); NOT registered in src/resources/index.ts yet, because every registered type must declare one
- * of our profiles (test/validation/served-resources.test.ts) and profiles/ has none for CodeSystem and
- * ValueSet. The terminology operations ($expand, $lookup, $validate-code) are registered and work at
- * type and instance level as soon as these two types are.
+ * folder). Conformance resources follow base R4: no openIMIS profile is declared.
  */
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -89,6 +86,11 @@ function hiddenFrom(cat: Catalogue, ctx: RequestContext): string[] {
   return cat.codeSystems.filter((e) => !mayUse(e, ctx)).map((e) => e.id);
 }
 
+/** The module's path names (CodeSystem/diagnosis) read the entry of the IG id they stand for. */
+function aliasOf(id: string, canonicalId: string | undefined): { column: string; value: string } | undefined {
+  return canonicalId && canonicalId !== id ? { column: 't.id', value: canonicalId } : undefined;
+}
+
 /** Content versions of the database code systems: a new version each time the content changes. */
 const versions = new Map<string, { hash: string; since: Date }>();
 
@@ -117,6 +119,7 @@ export function codeSystemDefinition(cat: Catalogue = catalogue()): ResourceDefi
     type: 'CodeSystem',
     table: table('fhir_terminology_code_system'),
     codeColumn: 'id',
+    readAlias: (id) => aliasOf(id, cat.codeSystem({ id })?.id),
     select: (db) => db.from(from(db)).select('t.*'),
     scope: (qb, ctx) => {
       qb.from(from(ctx.db));
@@ -156,6 +159,7 @@ export function valueSetDefinition(cat: Catalogue = catalogue()): ResourceDefini
     type: 'ValueSet',
     table: table('fhir_terminology_value_set'),
     codeColumn: 'id',
+    readAlias: (id) => aliasOf(id, cat.valueSet({ id })?.id),
     select: (db) => db.from(from(db)).select('t.*'),
     scope: (qb, ctx) => {
       qb.from(from(ctx.db));

@@ -81,6 +81,21 @@ t.test('read by UUID: the openIMIS Group shape', async (t) => {
   t.equal(res.headers.get('etag'), `W/"${group.meta.versionId}"`);
 });
 
+t.test('read by the head CHFID, as the module reads a family', async (t) => {
+  const head = headOf(family1);
+  const res = await server.fhir(`Group/${head.CHFID}`);
+  t.equal(res.status, 200, JSON.stringify(res.body));
+  t.equal(res.body.id, lower(family1.FamilyUUID), 'the family, under its UUID');
+  t.same(res.body, (await server.fhir(`Group/${family1.FamilyUUID}`)).body, 'the same resource as read by UUID');
+  const member = membersOf(family1).find((m: any) => m.InsureeID !== family1.InsureeID);
+  t.ok(member, 'family 1 has a member besides the head');
+  t.equal((await server.fhir(`Group/${member.CHFID}`)).status, 404, 'a member is not the head');
+  t.equal((await server.fhir('Group/999999999')).status, 404, 'an unknown CHFID');
+  const history = await server.fhir(`Group/${head.CHFID}/_history`);
+  t.equal(history.status, 200, 'history by the head CHFID');
+  t.ok(history.body.entry.every((e: any) => e.resource?.id === lower(family1.FamilyUUID) || !e.resource));
+});
+
 t.test('group-confirmation: number and type with its label', async (t) => {
   const group = (await server.fhir(`Group/${moved.FamilyUUID}`)).body;
   const confirmation = ext(group, 'group-confirmation');

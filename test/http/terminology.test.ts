@@ -65,6 +65,14 @@ t.test('CodeSystem: the IG lists as profiles/ has them, the code tables complete
   t.equal(diagnoses.body.count, DEMO.registers.icdCodes);
   t.same(diagnoses.body.concept.map((c: any) => [c.code, c.display]), icd.map((c) => [c.code, c.name]), 'every current ICD code, by code');
 
+  // The module's path names read the IG code system they stand for (the claims app reads CodeSystem/diagnosis).
+  const byPath = await server.fhir('CodeSystem/diagnosis');
+  t.equal(byPath.status, 200);
+  t.equal(byPath.body.id, 'diagnosis-ICD10-level1', 'the body id the module gives it');
+  t.same(byPath.body, diagnoses.body);
+  t.equal((await server.fhir('CodeSystem/organization-hf-legal-form')).body.id, 'organization-legal-form');
+  t.equal((await server.fhir('CodeSystem/no-such-system')).status, 404);
+
   // A change to a code table is a new version at once.
   const etag = education.headers.get('etag')!;
   t.equal((await server.fhir('CodeSystem/patient-education-level', { headers: { 'if-none-match': etag } })).status, 304);
@@ -290,6 +298,7 @@ t.test('rights: any authenticated user, the diagnoses with claim search (111001)
     t.equal((await server.fhir(`ValueSet/diagnosis-ICD10-level1/$validate-code?code=B54`, { token })).status, 403, `${who}: $validate-code`);
   }
   t.equal((await server.fhir('CodeSystem/diagnosis-ICD10-level1', { token: claimAdmin })).status, 200, 'a claim administrator reads them');
+  t.equal((await server.fhir('CodeSystem/diagnosis', { token: clerk })).status, 404, 'nor by the module\'s path');
   t.equal((await server.fhir(`CodeSystem/$lookup?system=${q(DIAGNOSES)}&code=B54`, { token: claimAdmin })).status, 200);
 });
 
