@@ -287,12 +287,3 @@ t.test('member=Patient/<uuid>, by CHFID, chained; _include=Group:member, _revinc
   const missing = await server.fhir('Group?member:missing=true&_count=100');
   t.same(ids(missing.body), families.filter((f: any) => membersOf(f).length === 0).map((f: any) => lower(f.FamilyUUID)), ':missing=true: families without a current member');
 });
-
-// Engine need (src/fhir): a read by business code through another table is not expressible yet.
-const engineNeed = { todo: 'engine need: read by code through another table (codeColumn is a column of t)' };
-
-t.test('read by head CHFID: Group/<CHFID>', engineNeed, async (t) => {
-  const res = await server.fhir(`Group/${headOf(family1).CHFID}`);
-  t.equal(res.status, 200);
-  t.equal(res.body.id, lower(family1.FamilyUUID));
-});
