@@ -38,7 +38,7 @@ export const search: Handler = async (req, ctx) => {
  * specification asks), the page size, and the cursor of the page. Links work as plain GETs, also
  * after a POST _search.
  */
-function linkQuery(query: Query, request: SearchRequest, cursor?: string): string {
+export function linkQuery(query: Query, request: Pick<SearchRequest, 'unknown' | 'count'>, cursor?: string): string {
   const dropped = new Set([...request.unknown, '_cursor', '_offset', 'page-offset']);
   const out = new URLSearchParams();
   for (const [name, raw] of Object.entries(query)) {

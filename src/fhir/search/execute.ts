@@ -15,7 +15,7 @@ export interface SearchPage {
   previous?: string;
 }
 
-interface SortKey {
+export interface SortKey {
   column: string;
   descending: boolean;
   /** Whether the column can hold NULL: its keyset then needs a null-flag key. */
@@ -23,7 +23,7 @@ interface SortKey {
 }
 
 /** Columns of the row a key value is read from: 't.DOB' → 'DOB'. */
-const rowKey = (column: string) => column.replace(/^t\./, '');
+export const rowKey = (column: string) => column.replace(/^t\./, '');
 
 export async function searchRows(def: AnyResourceDefinition, ctx: RequestContext, request: SearchRequest): Promise<SearchPage> {
   const t = def.table;
@@ -74,7 +74,7 @@ export async function searchRows(def: AnyResourceDefinition, ctx: RequestContext
 const nullFlag = (db: Knex, column: string) => db.raw('(case when ?? is null then 1 else 0 end)', [column]);
 
 /** NULLs sort last whatever the engine's habit, so keyset comparisons are the same everywhere. */
-function orderBy(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], backwards: boolean) {
+export function orderBy(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], backwards: boolean) {
   for (const key of keys) {
     const dir = key.descending !== backwards ? 'desc' : 'asc';
     if (key.nullable) query.orderByRaw(`(case when ?? is null then 1 else 0 end) ${backwards ? 'desc' : 'asc'}`, [key.column]);
@@ -83,7 +83,7 @@ function orderBy(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], backwards:
 }
 
 /** Rows strictly after (or before) the cursor in the sort order: a lexicographic tuple comparison. */
-function keysetWhere(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], cursor: Cursor) {
+export function keysetWhere(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], cursor: Cursor) {
   const parts: { expr: Knex.Raw | string; descending: boolean; value: unknown }[] = [];
   let i = 0;
   for (const key of keys) {
@@ -110,16 +110,24 @@ function keysetWhere(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], cursor
   });
 }
 
-/** _include and _revinclude, one query per parameter; :iterate follows what was included. */
+type Found = { def: AnyResourceDefinition; row: Row };
+/** Keys are per table: a type served from several tables has colliding keys across them. */
+const foundKey = (f: Found) => `${f.def.type}/${f.def.table.name}/${f.row[f.def.table.pk]}`;
+const sameSource = (a: AnyResourceDefinition, b: AnyResourceDefinition | undefined) => b !== undefined && a.type === b.type && a.table.name === b.table.name;
+
+/**
+ * _include and _revinclude, one query per parameter (per source of the type holding the reference);
+ * :iterate follows what was included. Matches are rows of one definition, or rows of several sources.
+ */
 export async function includeRows(
   ctx: RequestContext,
-  matches: { def: AnyResourceDefinition; rows: Row[] },
+  matches: { def: AnyResourceDefinition; rows: Row[] } | Found[],
   specs: IncludeSpec[],
   maxPerParameter = 1000,
-): Promise<{ def: AnyResourceDefinition; row: Row }[]> {
+): Promise<Found[]> {
   if (specs.length === 0) return [];
-  const seen = new Set(matches.rows.map((r) => `${matches.def.type}/${r[matches.def.table.pk]}`));
-  const pool: { def: AnyResourceDefinition; row: Row }[] = matches.rows.map((row) => ({ def: matches.def, row }));
+  const pool: Found[] = Array.isArray(matches) ? matches : matches.rows.map((row) => ({ def: matches.def, row }));
+  const seen = new Set(pool.map(foundKey));
   const included: { def: AnyResourceDefinition; row: Row }[] = [];
   let frontier = pool;
   for (let depth = 0; depth < 3 && frontier.length; depth++) {
@@ -128,7 +136,7 @@ export async function includeRows(
       if (depth > 0 && !spec.iterate) continue;
       const rows = await includeOne(ctx, spec, depth === 0 ? pool : frontier, maxPerParameter);
       for (const item of rows) {
-        const key = `${item.def.type}/${item.row[item.def.table.pk]}`;
+        const key = foundKey(item);
         if (seen.has(key)) continue;
         seen.add(key);
         found.push(item);
@@ -142,13 +150,14 @@ export async function includeRows(
 
 async function includeOne(ctx: RequestContext, spec: IncludeSpec, from: { def: AnyResourceDefinition; row: Row }[], limit: number) {
   if (!spec.reverse) {
-    const target = ctx.resolve(spec.decl.target)!;
-    const ids = unique(from.filter((f) => f.def.type === spec.source.type).map((f) => f.row[rowKey(spec.decl.column)]));
+    const target = ctx.resolve(spec.decl.target, spec.decl.targetSource)!;
+    const ids = unique(from.filter((f) => sameSource(f.def, spec.source)).map((f) => f.row[rowKey(spec.decl.column)]));
     if (ids.length === 0) return [];
     const rows: Row[] = await currentRows(target, ctx, target.select(ctx.db)).whereIn(`t.${target.table.pk}`, ids).limit(limit);
     return rows.map((row) => ({ def: target, row }));
   }
-  const ids = unique(from.filter((f) => f.def.type === spec.decl.target).map((f) => f.row[f.def.table.pk]));
+  const target = ctx.resolve(spec.decl.target, spec.decl.targetSource);
+  const ids = unique(from.filter((f) => sameSource(f.def, target)).map((f) => f.row[f.def.table.pk]));
   if (ids.length === 0) return [];
   const rows: Row[] = await currentRows(spec.source, ctx, spec.source.select(ctx.db)).whereIn(spec.decl.column, ids).limit(limit);
   return rows.map((row) => ({ def: spec.source, row }));

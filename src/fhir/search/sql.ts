@@ -41,10 +41,12 @@ function applyOne(w: Where, param: ParsedParam, ctx: SqlContext) {
     }
     case 'has': {
       const sub = currentRows(param.source, ctx).select(param.decl.column);
-      const main = param.decl.target;
-      const mainDef = ctx.resolve(main)!;
+      const mainDef = ctx.resolve(param.decl.target, param.decl.targetSource)!;
       return w.whereIn(`t.${mainDef.table.pk}`, applySearch(sub, [param.inner], ctx));
     }
+    case 'any':
+      for (const branch of param.params) w.orWhere((one) => applyOne(one, branch, ctx));
+      return;
   }
 }
 
@@ -181,7 +183,7 @@ function referenceMatch(w: Where, decl: Extract<SearchParamDecl, { type: 'refere
   const match = /(?:^|\/)([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(value);
   const [type, id] = match ? [match[1], match[2]] : [decl.target, value];
   if (type !== decl.target || !/^[A-Za-z0-9\-.]{1,64}$/.test(id)) return w.whereRaw('1 = 0');
-  const target = ctx.resolve(decl.target);
+  const target = ctx.resolve(decl.target, decl.targetSource);
   if (!target) return w.whereRaw('1 = 0');
   // UUIDs are stored lower case; comparing the column itself keeps its index usable.
   const sub = ctx.db(target.table.name).select(target.table.pk);
