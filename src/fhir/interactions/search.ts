@@ -5,12 +5,13 @@ import { includeRows, searchRows } from '../search/execute.js';
 import { searchset } from '../bundle.js';
 import { subset } from '../subset.js';
 import { toResources } from './common.js';
+import { sourcesOf } from '../registry.js';
 import type { Handler } from './types.js';
 
 export const search: Handler = async (req, ctx) => {
   const { def } = req;
   const strict = /handling\s*=\s*strict/i.test(req.headers.prefer ?? '');
-  const request = parseSearch(req.query, def, ctx.resolve, strict);
+  const request = parseSearch(req.query, def, ctx.resolve, strict, (type) => sourcesOf(ctx.served(type)));
   const page = await searchRows(def, ctx, request);
   const included = await includeRows(ctx, { def, rows: page.rows }, request.includes);
   const shape = (resource: FhirResource) => subset(resource, request.summary, request.elements);
