@@ -115,6 +115,8 @@ t.test('a parameter of one source, :missing, a shared parameter, unknown paramet
   t.equal(ids((await server.fhir('Person?nick:missing=false&_count=100')).body).length, 11);
   t.equal((await server.fhir('Person?name=cole&_total=accurate&_count=1')).body.total, 3 + 2, 'a shared parameter over both (Cole, cole)');
   t.equal((await server.fhir('Person?nosuch=1', { headers: { prefer: 'handling=strict' } })).status, 400);
+  const onlyAdults = await walk('Person?nick=n3,n4,n5&_sort=rank,name&_count=1');
+  t.equal(onlyAdults.flat().length, 3, 'sorted by a column only the other source has: all NULL, ordered by the rest');
   const summary = await server.fhir('Person?_summary=count&nick:missing=true');
   t.equal(summary.body.total, 13);
 });

@@ -20,6 +20,11 @@ export interface SortKey {
   descending: boolean;
   /** Whether the column can hold NULL: its keyset then needs a null-flag key. */
   nullable: boolean;
+  /**
+   * The key's value is the same on every row of the query (one source of a type over several tables:
+   * its index, or NULL for a sort column it lacks): compared with the cursor here, not in SQL.
+   */
+  constant?: { value: number | null };
 }
 
 /** Columns of the row a key value is read from: 't.DOB' → 'DOB'. */
@@ -76,29 +81,48 @@ const nullFlag = (db: Knex, column: string) => db.raw('(case when ?? is null the
 /** NULLs sort last whatever the engine's habit, so keyset comparisons are the same everywhere. */
 export function orderBy(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], backwards: boolean) {
   for (const key of keys) {
+    if (key.constant) continue;
     const dir = key.descending !== backwards ? 'desc' : 'asc';
     if (key.nullable) query.orderByRaw(`(case when ?? is null then 1 else 0 end) ${backwards ? 'desc' : 'asc'}`, [key.column]);
     query.orderBy(key.column, dir);
   }
 }
 
-/** Rows strictly after (or before) the cursor in the sort order: a lexicographic tuple comparison. */
+/**
+ * Rows strictly after (or before) the cursor in the sort order: a lexicographic tuple comparison. A
+ * constant key decides the comparison for the whole query when it differs from the cursor's value:
+ * past it, the rows whose earlier keys equal the cursor's qualify too (inclusive); before it, they do not.
+ */
 export function keysetWhere(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], cursor: Cursor) {
   const parts: { expr: Knex.Raw | string; descending: boolean; value: unknown }[] = [];
+  const forward = cursor.direction === 'next';
+  if (keys.reduce((n, k) => n + (k.nullable ? 2 : 1), 0) !== cursor.key.length) query.whereRaw('1 = 0');
   let i = 0;
+  let inclusive = false;
   for (const key of keys) {
+    const isNull = key.nullable ? cursor.key[i++] === 1 : false;
+    const value = cursor.key[i++];
+    if (key.constant) {
+      // NULL sorts after any value; otherwise the constant compares as the key's order says.
+      const c = key.constant.value;
+      const equal = c === null ? isNull : !isNull && c === value;
+      if (equal) continue;
+      const after = c === null ? true : !isNull && (key.descending ? c < Number(value) : c > Number(value));
+      inclusive = after === forward;
+      break;
+    }
     if (key.nullable) {
-      const isNull = cursor.key[i++] === 1;
-      const value = cursor.key[i++];
       parts.push({ expr: nullFlag(db, key.column), descending: false, value: isNull ? 1 : 0 });
       // Within the NULL group the column itself adds no order.
       if (!isNull) parts.push({ expr: key.column, descending: key.descending, value });
     } else {
-      parts.push({ expr: key.column, descending: key.descending, value: cursor.key[i++] });
+      parts.push({ expr: key.column, descending: key.descending, value });
     }
   }
-  if (i !== cursor.key.length) query.whereRaw('1 = 0');
-  const forward = cursor.direction === 'next';
+  if (parts.length === 0) {
+    if (!inclusive) query.whereRaw('1 = 0');
+    return;
+  }
   query.where((any) => {
     parts.forEach((part, index) => {
       any.orWhere((one) => {
@@ -107,6 +131,7 @@ export function keysetWhere(query: Knex.QueryBuilder, db: Knex, keys: SortKey[],
         one.where(part.expr as string, greater ? '>' : '<', part.value as never);
       });
     });
+    if (inclusive) any.orWhere((one) => parts.forEach((equal) => one.where(equal.expr as string, '=', equal.value as never)));
   });
 }
 

@@ -5,9 +5,10 @@
  * except for `:missing=true`, which all its rows satisfy. A parameter no source knows is unknown.
  *
  * Paging stays keyset-fast and exact: ONE query over the sources' keys, a UNION ALL of each source's
- * filtered rows projected to (source index, primary key, sort values), ordered and keyset-compared in
- * SQL by (sort values, NULLs last, source index, key), so the database is the only authority on order;
- * then one query per source for the page's full rows. Totals add up one COUNT per source.
+ * own keyset page (its filtered rows after the cursor, ordered and cut at the page size, projected to
+ * source index, primary key and sort values), ordered again by (sort values, NULLs last, source index,
+ * key) and cut, so the database is the only authority on order and each branch is an index-driven
+ * top-N; then one query per source for the page's full rows. Totals add up one COUNT per source.
  */
 import type { Knex } from 'knex';
 import type { AnyResourceDefinition, MultiSourceType, RequestContext, Row } from '../types.js';
@@ -86,26 +87,45 @@ export async function searchMultiRows(ctx: RequestContext, request: MultiSearchR
   if (request.branches.length === 0) return { items: [], total: wantTotal ? 0 : undefined };
   if (request.count === 0) return { items: [], total: await countQuery() };
 
-  const selects = request.branches.map((b) =>
-    filtered(b, db(`${b.def.table.name} as t`)).select(
-      // Our own integer, spliced as a literal so the column has one type in every branch.
-      db.raw(`${b.index} as ??`, ['_src']),
-      `t.${b.def.table.pk} as _pk`,
-      ...b.sortColumns.map((column, i) => (column ? db.ref(column).as(`_s${i}`) : db.raw('null as ??', [`_s${i}`]))),
-    ),
-  );
+  const cursor = request.cursor;
+  const backwards = cursor?.direction === 'previous';
+  // Each source's own keyset page (its index and a sort column it lacks are constants there), so each
+  // branch is an index-driven top-N; the union then orders at most (sources × page) rows.
+  const selects = request.branches.map((b) => {
+    const branchKeys: SortKey[] = [
+      ...request.sort.map((s, i): SortKey => {
+        const column = b.sortColumns[i];
+        return column ? { column, descending: s.descending, nullable: true } : { column: `_s${i}`, descending: s.descending, nullable: true, constant: { value: null } };
+      }),
+      { column: '_src', descending: false, nullable: false, constant: { value: b.index } },
+      { column: `t.${b.def.table.pk}`, descending: false, nullable: false },
+    ];
+    const branch = filtered(b, db(`${b.def.table.name} as t`))
+      .select(
+        // Our own integer, spliced as a literal so the column has one type in every branch.
+        db.raw(`${b.index} as ??`, ['_src']),
+        `t.${b.def.table.pk} as _pk`,
+        ...b.sortColumns.flatMap((column, i) => (column ? [db.ref(column).as(`_s${i}`)] : [])),
+      )
+      .limit((cursor ? 0 : request.offset) + request.count + 1);
+    orderBy(branch, db, branchKeys, backwards);
+    if (cursor) keysetWhere(branch, db, branchKeys, cursor);
+    // A derived table: ORDER BY and TOP/LIMIT inside a UNION member, valid on every engine. The NULL of
+    // a sort column the source lacks is selected out here, where the UNION gives it the others' type.
+    const alias = `b${b.index}`;
+    return db
+      .select(`${alias}._src`, `${alias}._pk`, ...b.sortColumns.map((column, i) => (column ? `${alias}._s${i}` : db.raw('null as ??', [`_s${i}`]))))
+      .from(branch.as(alias));
+  });
   const [first, ...rest] = selects;
   const keys: SortKey[] = [
     ...request.sort.map((s, i) => ({ column: `u._s${i}`, descending: s.descending, nullable: true })),
     { column: 'u._src', descending: false, nullable: false },
     { column: 'u._pk', descending: false, nullable: false },
   ];
-  const cursor = request.cursor;
-  const backwards = cursor?.direction === 'previous';
   const query = db.select('u.*').from((rest.length ? first.unionAll(rest) : first).as('u')).limit(request.count + 1);
   orderBy(query, db, keys, backwards);
-  if (cursor) keysetWhere(query, db, keys, cursor);
-  else if (request.offset) query.offset(request.offset);
+  if (!cursor && request.offset) query.offset(request.offset);
 
   const [fetched, total] = await Promise.all([query as Promise<Row[]>, wantTotal ? countQuery() : undefined]);
   const hasMore = fetched.length > request.count;
