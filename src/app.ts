@@ -21,6 +21,7 @@ import { fromXml } from './fhir/xml/index.js';
 import type { AnyResourceDefinition } from './fhir/types.js';
 import { createResources } from './resources/index.js';
 import { CodeTables } from './resources/code-tables.js';
+import { Places } from './resources/places.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -91,7 +92,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const codes = await CodeTables.load(opts.db);
   const operations = new OperationRegistry(createOperations());
-  const registry = new Registry([...createResources({ codes, photoBaseUrl: config.siteUrl || '' }), ...(opts.extraResources ?? [])]);
+  const places = new Places(opts.db, config.locationCacheSeconds * 1000);
+  const registry = new Registry([...createResources({ codes, places, photoBaseUrl: config.siteUrl || '' }), ...(opts.extraResources ?? [])]);
   app.decorate('fhirTypes', registry.all().map((d) => d.type));
   for (const basePath of basePaths(config)) {
     await app.register(loginRoutes, { prefix: basePath });

@@ -7,6 +7,7 @@ import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/
 import { sourcesOf, type Registry } from './registry.js';
 import type { AnyResourceDefinition, Interaction, SearchParamDecl, ServedType } from './types.js';
 import { implicitParams } from './search/implicit.js';
+import { modifiersOf } from './search/parse.js';
 import { projectFile } from '../paths.js';
 import type { Operation, OperationRegistry } from './operations.js';
 
@@ -37,6 +38,12 @@ function searchParamsOf(sources: AnyResourceDefinition[]): SearchParamDecl[] {
   const byCode = new Map<string, SearchParamDecl>();
   for (const def of sources) for (const p of [...implicitParams(def.table), ...def.searchParams]) if (!byCode.has(p.code)) byCode.set(p.code, p);
   return [...byCode.values()];
+}
+
+/** R4's searchParam has no modifier element: the supported modifiers are named in the documentation. */
+function modifiersNote(decl: SearchParamDecl): string {
+  const modifiers = modifiersOf(decl);
+  return modifiers.length ? ` (modifiers: ${modifiers.map((m) => `:${m}`).join(' ')})` : '';
 }
 
 /** Operations as the CapabilityStatement lists them: name and canonical OperationDefinition URL. */
@@ -72,7 +79,7 @@ export function capabilityStatement(registry: Registry, operations: OperationReg
         name: p.code,
         definition: p.definition ?? PARAM_DEFINITION(served.type, p.code),
         type: p.type,
-        documentation: p.description,
+        documentation: `${p.description}${modifiersNote(p)}`,
       })),
       ...includesOf(registry, served),
       ...operationsOf(operations.forType(served.type)),

@@ -51,16 +51,23 @@ export async function findEntity(
     query
       .where(col(t, 'uuid'), id.toLowerCase())
       .where((q) => q.whereNull(col(t, 'legacyId')).orWhereRaw('?? = ??', [col(t, 'legacyId'), col(t, 'pk')]));
-  } else if (def.codeColumn) {
-    // Business codes are unique among current rows only by convention (a claim code per facility):
-    // a code that names several entities is refused rather than answered with either.
-    const rows: Row[] = await scoped(def, ctx, def.select(db)).where(`t.${def.codeColumn}`, id).whereNull(col(t, 'validityTo')).limit(2);
-    if (rows.length > 1) throw conflict(`${def.type}/${id}: the code names several resources; read by id or search by identifier`);
-    return rows[0];
   } else {
-    return undefined;
+    const alias = def.readAlias?.(id);
+    const byCode = def.codeColumn ? await findCurrent(def, ctx, db, `t.${def.codeColumn}`, id) : undefined;
+    return byCode ?? (alias ? findCurrent(def, ctx, db, alias.column, alias.value) : undefined);
   }
   return query;
+}
+
+/**
+ * The current row whose column holds the value. Business codes are unique among current rows only
+ * by convention (a claim code per facility): a code that names several entities is refused rather
+ * than answered with either.
+ */
+async function findCurrent(def: AnyResourceDefinition, ctx: RequestContext, db: Knex, column: string, value: string): Promise<Row | undefined> {
+  const rows: Row[] = await scoped(def, ctx, def.select(db)).where(column, value).whereNull(col(def.table, 'validityTo')).limit(2);
+  if (rows.length > 1) throw conflict(`${def.type}/${value}: the code names several resources; read by id or search by identifier`);
+  return rows[0];
 }
 
 /**

@@ -72,6 +72,34 @@ export interface TokenColumn {
   caseInsensitive?: boolean;
   /** The column holds UUIDs, stored lower case: lower the searched code, skip codes that are no UUID. */
   lowerCase?: boolean;
+  /**
+   * FHIR codes that are conditions rather than stored values, each a WHERE built at request time (e.g.
+   * a status computed from dates against today). Only these codes match through this column then.
+   * Under `:not` the condition is negated: write it so that it is never NULL (test NULL columns).
+   */
+  conditions?: Record<string, (w: Knex.QueryBuilder, ctx: RequestContext) => void>;
+  /** A column holding the display text of the code (`:text` matches it). */
+  display?: string;
+  /** FHIR code → display, for mapped codes (`:text` matches the codes whose display matches). */
+  displays?: Record<string, string>;
+  /** This column lives in another table (see Via); the parameter's own `via` applies otherwise. */
+  via?: Via;
+}
+
+/**
+ * A hop to another table: the parameter's columns (named `v.<column>`), or for a reference the column
+ * holding the target's key, live in `table`, whose `key` matches the main table's `from`. Searched as
+ * `t.<from> IN (SELECT v.<key> FROM <table> v WHERE ...)` (NOT EXISTS for negations), included and
+ * chained the same way: no join in the main query, no query per row.
+ */
+export interface Via {
+  table: string;
+  /** Column of the main table, `t.<column>`. */
+  from: string;
+  /** Column of `table` that `from` matches. */
+  key: string;
+  /** Only rows of `table` where this column is NULL count (its current rows, e.g. a validity column). */
+  current?: string;
 }
 
 interface ParamBase {
@@ -81,14 +109,37 @@ interface ParamBase {
   definition?: string;
   /** A column usable in ORDER BY for _sort. */
   sortColumn?: string;
+  /** The parameter's columns live in another table (see Via). */
+  via?: Via;
 }
 
 export type SearchParamDecl = ParamBase &
   (
     | { type: 'string'; columns: string[] }
     | { type: 'token'; tokens: TokenColumn[] }
-    | { type: 'date'; column: string; precision: 'day' | 'instant' }
+    | {
+        type: 'date';
+        column: string;
+        precision: 'day' | 'instant';
+        /**
+         * A Period: `column` is its start, `endColumn` its end (inclusive at the column's precision);
+         * NULL at either end is open. Prefixes follow the FHIR rules for ranges (search.html#prefix).
+         */
+        endColumn?: string;
+      }
     | { type: 'number'; column: string }
+    | {
+        /** `[prefix]number[|system|code]`; a unit given must be the column's (no conversion). */
+        type: 'quantity';
+        column: string;
+        /** The unit of every value in the column (e.g. urn:iso:std:iso:4217 and a currency). */
+        unit?: { system: string; code: string } | ((ctx: RequestContext) => { system: string; code: string });
+      }
+    | {
+        /** Canonical URLs and URIs: exact match (`:below` / `:above` by path segments). */
+        type: 'uri';
+        column: string;
+      }
     | {
         type: 'reference';
         /** Column of the main table holding the target's key. */
@@ -97,6 +148,21 @@ export type SearchParamDecl = ParamBase &
         target: string;
         /** The source of the target whose key the column holds, when the target type has several. */
         targetSource?: string;
+        /**
+         * The target has the same type and this reference is its parent (e.g. Location.partOf): `:below`
+         * matches descendants and `:above` ancestors, up to this many levels.
+         */
+        hierarchyDepth?: number;
+        constant?: undefined;
+      }
+    | {
+        /** Every row references the same instance: one of the target's fixedInstances (by id). */
+        type: 'reference';
+        target: string;
+        constant: string;
+        column?: undefined;
+        hierarchyDepth?: undefined;
+        targetSource?: undefined;
       }
   );
 
@@ -125,6 +191,12 @@ export interface ResourceDefinition<R extends Resource = Resource> {
   takes?: { rule: string; test(resource: R): boolean };
   /** Business code column for reads such as Patient/<CHFID>. */
   codeColumn?: string;
+  /**
+   * Other names a read answers to, tried when neither the UUID nor the code finds a row: the column
+   * of the select (joins included, e.g. `h.CHFID` for Group/<head CHFID>) and the value to match
+   * among current rows, or undefined when `id` is no alias.
+   */
+  readAlias?(id: string): { column: string; value: string } | undefined;
   /** A select of the main table aliased `t` with the joins and columns the mapper needs. */
   select(db: Knex): Knex.QueryBuilder;
   toFhir(row: Row, ctx: RequestContext): R;

@@ -1,6 +1,7 @@
 /** The resource registration list: adding a type is a new folder and one line here. */
 import type { AnyResourceDefinition } from '../fhir/types.js';
 import type { ResourceDeps } from './deps.js';
+import { Places } from './places.js';
 import { patientResource } from './patient/index.js';
 import { auditEventResource } from './audit-event/index.js';
 import { locationResource } from './location/index.js';
@@ -19,11 +20,13 @@ import { communicationResource } from './communication/index.js';
 import { communicationRequestResource } from './communication-request/index.js';
 import { codeSystemDefinition, valueSetDefinition } from '../terminology/resources.js';
 
-export function createResources(deps: ResourceDeps): AnyResourceDefinition[] {
+/** Without `places` (resources built apart from an app), locations are read for each request. */
+export function createResources(options: Omit<ResourceDeps, 'places'> & { places?: Places }): AnyResourceDefinition[] {
+  const deps: ResourceDeps = { ...options, places: options.places ?? new Places(undefined, 0) };
   return [
     patientResource(deps),
     groupResource(deps),
-    locationResource(),
+    locationResource(deps),
     organizationResource(deps),
     // Two sources each: claim administrators (tblClaimAdmin) and enrolment officers (tblOfficer).
     practitionerResource(),

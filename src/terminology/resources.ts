@@ -13,10 +13,7 @@
  * administrators edit code tables).
  *
  * This is the interim form until the engine serves such resources itself (see the README of this
- * folder); NOT registered in src/resources/index.ts yet, because every registered type must declare one
- * of our profiles (test/validation/served-resources.test.ts) and profiles/ has none for CodeSystem and
- * ValueSet. The terminology operations ($expand, $lookup, $validate-code) are registered and work at
- * type and instance level as soon as these two types are.
+ * folder). Conformance resources follow base R4: no openIMIS profile is declared.
  */
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -75,7 +72,7 @@ function derivedTable(db: Knex, rows: CatalogueRow[]): Knex.Raw {
 }
 
 const searchParams = (extra: SearchParamDecl[]): SearchParamDecl[] => [
-  { code: 'url', type: 'token', description: 'The canonical url', tokens: [{ column: 't.url' }] },
+  { code: 'url', type: 'uri', description: 'The canonical url', column: 't.url' },
   { code: 'name', type: 'string', description: 'Computer-friendly name', columns: ['t.name'], sortColumn: 't.name' },
   { code: 'title', type: 'string', description: 'Human-friendly name', columns: ['t.title'], sortColumn: 't.title' },
   { code: 'status', type: 'token', description: 'draft, active, retired, unknown', tokens: [{ column: 't.status', system: 'http://hl7.org/fhir/publication-status' }] },
@@ -87,6 +84,11 @@ const READ = { read: [], vread: [], 'search-type': [] };
 
 function hiddenFrom(cat: Catalogue, ctx: RequestContext): string[] {
   return cat.codeSystems.filter((e) => !mayUse(e, ctx)).map((e) => e.id);
+}
+
+/** The module's path names (CodeSystem/diagnosis) read the entry of the IG id they stand for. */
+function aliasOf(id: string, canonicalId: string | undefined): { column: string; value: string } | undefined {
+  return canonicalId && canonicalId !== id ? { column: 't.id', value: canonicalId } : undefined;
 }
 
 /** Content versions of the database code systems: a new version each time the content changes. */
@@ -117,6 +119,7 @@ export function codeSystemDefinition(cat: Catalogue = catalogue()): ResourceDefi
     type: 'CodeSystem',
     table: table('fhir_terminology_code_system'),
     codeColumn: 'id',
+    readAlias: (id) => aliasOf(id, cat.codeSystem({ id })?.id),
     select: (db) => db.from(from(db)).select('t.*'),
     scope: (qb, ctx) => {
       qb.from(from(ctx.db));
@@ -134,7 +137,7 @@ export function codeSystemDefinition(cat: Catalogue = catalogue()): ResourceDefi
     },
     toFhir: (row) => row._resource as CodeSystem,
     searchParams: searchParams([
-      { code: 'system', type: 'token', description: 'The canonical url (as CodeSystem.url)', tokens: [{ column: 't.url' }] },
+      { code: 'system', type: 'uri', description: 'The canonical url (as CodeSystem.url)', column: 't.url' },
       { code: 'content-mode', type: 'token', description: 'complete, not-present, …', tokens: [{ column: 't.content', system: 'http://hl7.org/fhir/codesystem-content-mode' }] },
     ]),
     rights: READ,
@@ -156,6 +159,7 @@ export function valueSetDefinition(cat: Catalogue = catalogue()): ResourceDefini
     type: 'ValueSet',
     table: table('fhir_terminology_value_set'),
     codeColumn: 'id',
+    readAlias: (id) => aliasOf(id, cat.valueSet({ id })?.id),
     select: (db) => db.from(from(db)).select('t.*'),
     scope: (qb, ctx) => {
       qb.from(from(ctx.db));

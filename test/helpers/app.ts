@@ -28,9 +28,14 @@ export interface TestServer {
 export async function startServer(
   t: Test,
   env: Record<string, string> = {},
-  opts: { extraResources?: AnyResourceDefinition[]; beforeStart?: (db: TestDatabase) => Promise<void> } = {},
+  opts: {
+    extraResources?: AnyResourceDefinition[];
+    beforeStart?: (db: TestDatabase) => Promise<void>;
+    /** Another database than the demo copy (e.g. openGeneratedDatabase); dropped when the test ends. */
+    database?: () => Promise<TestDatabase>;
+  } = {},
 ): Promise<TestServer> {
-  const db = await openTestDatabase();
+  const db = await (opts.database ?? openTestDatabase)();
   await opts.beforeStart?.(db);
   const config = loadConfig({ SECRET_KEY: 'test-secret-key-0123456789', LOG_LEVEL: 'silent', ...env });
   const app = await buildApp({ config, db: db.knex, ownsDb: false, logger: false, extraResources: opts.extraResources });

@@ -7,7 +7,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from '
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
 import { initialiseDatabase, knexOverPglite, openPglite } from '../../src/db/connect.js';
+import { createLegacySchema } from '../../src/db/legacy-schema/index.js';
+import { migrateOwnTables } from '../../src/db/migrations/index.js';
+import { PgCopyTarget, PgliteCopyTarget, seedDatabase, type GeneratorOptions } from '../../src/db/generator/index.js';
+import type { SeedSummary } from '../../src/db/generator/index.js';
 
 export type TestEngine = 'pglite' | 'postgresql';
 export const testEngine: TestEngine = process.env.TEST_DB === 'postgresql' ? 'postgresql' : 'pglite';
@@ -90,4 +95,50 @@ export async function openTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/**
+ * A fresh database holding only what the data generator makes (`npm run seed`): the legacy schema,
+ * a generated scheme of `opts.insurees` persons, and the server's own tables. PGlite in memory, or a
+ * new PostgreSQL database (the generator's COPY over the pg pool, as the seed script does).
+ */
+export async function openGeneratedDatabase(opts: GeneratorOptions): Promise<TestDatabase & { summary: SeedSummary }> {
+  if (testEngine === 'pglite') {
+    const pglite = await openPglite();
+    const knex = knexOverPglite(pglite);
+    await createLegacySchema(knex);
+    const summary = await seedDatabase(knex, new PgliteCopyTarget(pglite), { parallel: 1, run: async (sql) => void (await pglite.exec(sql)) }, opts);
+    await migrateOwnTables(knex);
+    return { knex, engine: 'pglite', summary, drop: () => knex.destroy() };
+  }
+  const name = `openimis_fhir_generated_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = adminKnex();
+  try {
+    await admin.raw(`create database ?? encoding 'UTF8' template template0`, [name]);
+  } finally {
+    await admin.destroy();
+  }
+  const knex = knexFactory({ client: 'pg', connection: { ...PG, database: name }, pool: { min: 0, max: 10 } });
+  const pool = new pg.Pool({ ...PG, database: name, max: 4 });
+  const drop = async () => {
+    await knex.destroy();
+    const admin2 = adminKnex();
+    try {
+      await admin2.raw('drop database if exists ?? with (force)', [name]);
+    } finally {
+      await admin2.destroy();
+    }
+  };
+  try {
+    await createLegacySchema(knex);
+    const runner = { parallel: 2, run: async (sql: string) => void (await pool.query(sql)) };
+    const summary = await seedDatabase(knex, new PgCopyTarget(pool), runner, opts);
+    await migrateOwnTables(knex);
+    return { knex, engine: 'postgresql', name, summary, drop };
+  } catch (error) {
+    await drop();
+    throw error;
+  } finally {
+    await pool.end();
+  }
 }

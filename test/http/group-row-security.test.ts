@@ -42,6 +42,7 @@ t.test('a clerk of district R1D2: search, read, history, includes, writes', asyn
   t.notOk(expected.includes(outside));
   t.equal((await server.fhir(`Group/${outside}`, { token })).status, 404, 'read');
   t.equal((await server.fhir(`Group/${outside}/_history`, { token })).status, 404, 'history');
+  t.equal((await server.fhir(`Group/${DEMO.headInsuree.chfid}`, { token })).status, 404, 'read by head CHFID');
   t.equal((await server.fhir(`Group?_id=${outside}`, { token })).body.entry?.length ?? 0, 0, 'search by id');
   t.equal((await server.fhir(`Group?head=${DEMO.headInsuree.chfid}`, { token })).body.entry?.length ?? 0, 0, 'search by head');
   const visibleToAdmin = (await server.fhir(`Group/${outside}`)).body;

@@ -65,6 +65,14 @@ t.test('CodeSystem: the IG lists as profiles/ has them, the code tables complete
   t.equal(diagnoses.body.count, DEMO.registers.icdCodes);
   t.same(diagnoses.body.concept.map((c: any) => [c.code, c.display]), icd.map((c) => [c.code, c.name]), 'every current ICD code, by code');
 
+  // The module's path names read the IG code system they stand for (the claims app reads CodeSystem/diagnosis).
+  const byPath = await server.fhir('CodeSystem/diagnosis');
+  t.equal(byPath.status, 200);
+  t.equal(byPath.body.id, 'diagnosis-ICD10-level1', 'the body id the module gives it');
+  t.same(byPath.body, diagnoses.body);
+  t.equal((await server.fhir('CodeSystem/organization-hf-legal-form')).body.id, 'organization-legal-form');
+  t.equal((await server.fhir('CodeSystem/no-such-system')).status, 404);
+
   // A change to a code table is a new version at once.
   const etag = education.headers.get('etag')!;
   t.equal((await server.fhir('CodeSystem/patient-education-level', { headers: { 'if-none-match': etag } })).status, 304);
@@ -103,6 +111,12 @@ t.test('CodeSystem and ValueSet searches', async (t) => {
   const vs = await server.fhir('ValueSet/patient-education-level');
   t.match(vs.body, { resourceType: 'ValueSet', id: 'patient-education-level', url: VS('patient-education-level'), compose: { include: [{ system: EDUCATION }] } });
   t.same((await server.fhir(`ValueSet?url=${q(VS('feedback-payload'))}`)).body.entry.map((e: any) => e.resource.id), ['feedback-payload']);
+  // url is a uri parameter: exact, :below (everything under a base) and :above (the canonical a versioned URL lies under).
+  const igValueSets = valueSets.body.entry.filter((e: any) => e.resource.url.startsWith(`${IG}/ValueSet/`)).length;
+  t.equal((await server.fhir(`ValueSet?url:below=${q(`${IG}/ValueSet`)}&_count=0`)).body.total, igValueSets, 'url:below the IG base');
+  t.equal((await server.fhir(`ValueSet?url:below=${q(`${IG}/ValueSet/feedback-pay`)}&_count=0`)).body.total, 0, ':below by whole segments');
+  t.same((await server.fhir(`CodeSystem?url:above=${q(`${EDUCATION}/_history/2`)}`)).body.entry.map((e: any) => e.resource.id), ['patient-education-level'], 'url:above');
+  t.equal((await server.fhir(`CodeSystem?url=${q(EDUCATION.toUpperCase())}&_count=0`)).body.total, 0, 'URIs are exact');
 
   // Everything served is valid R4.
   const problems: string[] = [];
@@ -284,6 +298,7 @@ t.test('rights: any authenticated user, the diagnoses with claim search (111001)
     t.equal((await server.fhir(`ValueSet/diagnosis-ICD10-level1/$validate-code?code=B54`, { token })).status, 403, `${who}: $validate-code`);
   }
   t.equal((await server.fhir('CodeSystem/diagnosis-ICD10-level1', { token: claimAdmin })).status, 200, 'a claim administrator reads them');
+  t.equal((await server.fhir('CodeSystem/diagnosis', { token: clerk })).status, 404, 'nor by the module\'s path');
   t.equal((await server.fhir(`CodeSystem/$lookup?system=${q(DIAGNOSES)}&code=B54`, { token: claimAdmin })).status, 200);
 });
 

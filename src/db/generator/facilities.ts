@@ -1,5 +1,5 @@
 /**
- * Health facilities (tblHF, ~1 per 3000 insurees, at least one per district: a district hospital,
+ * Health facilities (tblHF, ~1 per 3000 insurees, at least three per district: a district hospital,
  * then health centres and dispensaries) and their price lists (tblPLItems / tblPLServices with
  * detail rows): per district one full list for hospitals and one primary-care list.
  */
@@ -7,7 +7,7 @@ import type { GeneratorContext } from './context.js';
 import { stamp, isoDay } from './dates.js';
 import type { Geography } from './locations.js';
 import { phoneNumber, placeName, slug } from './names.js';
-import { Weighted } from './prng.js';
+import { Weighted, type Prng } from './prng.js';
 import type { Registers } from './registers.js';
 
 export type HfLevel = 'H' | 'C' | 'D';
@@ -50,6 +50,14 @@ const PL_ITEM_DETAIL_COLUMNS = ['PLItemDetailID', 'PLItemID', 'ItemID', 'PriceOv
 const PL_SERVICE_DETAIL_COLUMNS = ['PLServiceDetailID', 'PLServiceID', 'ServiceID', 'PriceOverule', 'ValidityFrom', 'ValidityTo', 'LegacyID', 'AuditUserID'] as const;
 
 type Row = (string | number | boolean | null)[];
+
+/**
+ * The n-th facility of a kind: the first ones take each value once (every legal form, care type
+ * and sublevel exists in any scheme, however small), the others draw by weight.
+ */
+function varied<T>(rng: Prng, n: number, values: T[], weights: number[]): T {
+  return n < values.length ? values[n] : rng.weighted(values, weights);
+}
 
 export async function generateFacilities(ctx: GeneratorContext, geo: Geography, reg: Registers): Promise<Facilities> {
   const rng = ctx.rng('facilities');
@@ -101,21 +109,26 @@ export async function generateFacilities(ctx: GeneratorContext, geo: Geography, 
   const hospitalOfDistrict: number[] = [];
   const rows: Row[] = [];
   let globalSeq = 0;
+  // How many facilities of each kind so far: the first ones take every variant once (see varied).
+  const seen = { H: 0, other: 0, C: 0 };
 
   for (const district of geo.districts) {
     const full = makeList(district.id, district.code, true);
     const primary = makeList(district.id, district.code, false);
-    const count = Math.max(1, Math.round((target * district.weight) / totalWeight));
+    // Even a small scheme's district has a hospital and a few health centres or dispensaries.
+    const count = Math.max(3, Math.round((target * district.weight) / totalWeight));
     byDistrict.push([]);
     const levelSeq = { H: 0, C: 0, D: 0 };
     for (let k = 0; k < count; k++) {
-      const level: HfLevel = k === 0 ? 'H' : rng.bool(0.25) ? 'C' : 'D';
+      const level: HfLevel = k === 0 ? 'H' : k === 1 || rng.bool(0.25) ? 'C' : 'D';
       levelSeq[level]++;
       globalSeq++;
       const code = district.code.length <= 5
         ? `${district.code}${level}${String(levelSeq[level]).padStart(2, '0')}`.slice(0, 8)
         : `HF${String(globalSeq).padStart(6, '0')}`;
-      const careType = level === 'H' ? (rng.bool(0.85) ? 'B' : 'I') : level === 'C' ? (rng.bool(0.3) ? 'B' : 'O') : 'O';
+      const nth = level === 'H' ? seen.H++ : seen.other++;
+      const nthCentre = level === 'C' ? seen.C++ : 0;
+      const careType: Facility['careType'] = level === 'H' ? varied<Facility['careType']>(rng, nth, ['B', 'I'], [85, 15]) : level === 'C' ? varied<Facility['careType']>(rng, nthCentre, ['O', 'B'], [70, 30]) : 'O';
       const place = level === 'H' ? district.name : placeName(rng);
       const name = level === 'H' ? `${place} District Hospital` : level === 'C' ? `${place} Health Centre` : `${place} Dispensary`;
       const prices = level === 'H' ? full : primary;
@@ -124,8 +137,8 @@ export async function generateFacilities(ctx: GeneratorContext, geo: Geography, 
       list.push(facility);
       byDistrict[district.index].push(facility.index);
       if (level === 'H' && k === 0) hospitalOfDistrict.push(facility.index);
-      const legal = level === 'H' ? rng.weighted(['G', 'C', 'P'], [75, 20, 5]) : rng.weighted(['G', 'C', 'P', 'D'], [60, 15, 15, 10]);
-      const sublevel = level === 'H' ? 'R' : level === 'C' ? rng.weighted(['I', 'N'], [1, 1]) : rng.bool(0.7) ? 'N' : null;
+      const legal = level === 'H' ? varied(rng, nth, ['G', 'C', 'P'], [75, 20, 5]) : varied(rng, nth, ['G', 'C', 'P', 'D'], [60, 15, 15, 10]);
+      const sublevel = level === 'H' ? 'R' : level === 'C' ? varied(rng, nthCentre, ['I', 'N'], [1, 1]) : rng.bool(0.7) ? 'N' : null;
       const phone = phoneNumber(rng);
       const email = rng.bool(0.6) ? `${slug(place)}.${level === 'H' ? 'hospital' : 'hf'}${rng.int(1, 99)}@health.example` : null;
       const address = `P.O. Box ${rng.int(1, 9999)}, ${district.name}`;

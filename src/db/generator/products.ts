@@ -67,6 +67,27 @@ const PAYER_COLUMNS = ['PayerID', 'PayerUUID', 'PayerType', 'PayerName', 'PayerA
 
 type Row = (string | number | boolean | null)[];
 
+/** A tblProduct row in PRODUCT_COLUMNS order; columns not given are NULL. */
+function productRow(values: Partial<Record<(typeof PRODUCT_COLUMNS)[number], string | number | boolean | null>>): Row {
+  return PRODUCT_COLUMNS.map((column) => values[column] ?? null);
+}
+
+/**
+ * What each kind of product charges besides the premium and where it limits cover, as schemes set
+ * them: the family lump-sum product a registration and general-assembly lump sum per family, a cap
+ * per insuree and a number of visits; the per-person cycle product fees per person and a deductible
+ * per insuree; the national product in-patient deductibles and amount caps per care category.
+ */
+const COSTS: Record<ProductKind, Partial<Record<(typeof PRODUCT_COLUMNS)[number], number | null>>> = {
+  basic: { RegistrationLumpSum: 2000, RegistrationFee: 0, GeneralAssemblyLumpSum: 1000, GeneralAssemblyFee: 0, MaxInsuree: 150_000, MaxNoVisits: 24 },
+  cycle: { RegistrationLumpSum: 0, RegistrationFee: 500, GeneralAssemblyLumpSum: 0, GeneralAssemblyFee: 200, DedInsuree: 1000, MaxOPInsuree: 60_000 },
+  national: {
+    RegistrationLumpSum: 0, RegistrationFee: 0, GeneralAssemblyLumpSum: 0, GeneralAssemblyFee: 0,
+    DedIPInsuree: 5000, DedOPTreatment: 500, MaxIPInsuree: 1_000_000,
+    MaxAmountSurgery: 600_000, MaxAmountDelivery: 150_000, MaxAmountHospitalization: 1_000_000, MaxAmountAntenatal: 40_000,
+  },
+};
+
 export async function generateProducts(ctx: GeneratorContext, geo: Geography, reg: Registers): Promise<Products> {
   const rng = ctx.rng('products');
   const setup = ctx.setupStamp;
@@ -92,21 +113,22 @@ export async function generateProducts(ctx: GeneratorContext, geo: Geography, re
     list.push(product);
     const locationId = region === null ? null : geo.regions[region].id;
     const ceiling = kind === 'national' ? 2_000_000 : 500_000;
-    const row = (lump: number, adult: number, child: number, validFrom: string, validTo: string | null, legacy: number | null, rowId: number): Row => [
-      rowId, rng.uuid(), code, name, locationId, 12, dateFrom, dateTo, null,
-      lump, memberCount, adult, child, null, null, null, null,
-      null, null, null, null, kind === 'national' ? 'M' : null, `PR${code}`.slice(0, 25),
-      `RM${code}`.slice(0, 25), null, null, null, null, null,
-      null, null, null, null, ceiling, null, null, 1,
-      1, kind === 'cycle' ? 1 : 2, kind === 'national' ? 3 : 0, 6, 0, 0,
-      0, 0, 0, 0, 0,
-      0, kind === 'cycle' ? null : 12, 4, 4, 20, null,
-      10, null, null, null, null,
-      null, 0, 0, 0, ceiling,
-      null, null, kind === 'national' ? 'I' : 'H', null, 'H', 'R', 'C', null, 'D', 'N', null, null, 100, 0, 0, 0, 0, 0,
-      0, kind === 'cycle' ? '01-01' : null, kind === 'cycle' ? '01-07' : null, null, null, null,
-      validFrom, validTo, legacy, ctx.adminUserId,
-    ];
+    const row = (lump: number, adult: number, child: number, validFrom: string, validTo: string | null, legacy: number | null, rowId: number): Row =>
+      productRow({
+        ProdID: rowId, ProdUUID: rng.uuid(), ProductCode: code, ProductName: name, LocationId: locationId, InsurancePeriod: 12,
+        DateFrom: dateFrom, DateTo: dateTo, LumpSum: lump, MemberCount: memberCount, PremiumAdult: adult, PremiumChild: child,
+        ...COSTS[kind], PeriodRelPricesIP: kind === 'national' ? 'M' : null,
+        AccCodePremiums: `PR${code}`.slice(0, 25), AccCodeRemuneration: `RM${code}`.slice(0, 25), MaxPolicy: ceiling,
+        GracePeriod: 1, GracePeriodRenewal: 1, MaxInstallments: kind === 'cycle' ? 1 : 2, WaitingPeriod: kind === 'national' ? 3 : 0,
+        Threshold: 6, RenewalDiscountPerc: 0, RenewalDiscountPeriod: 0, EnrolmentDiscountPerc: 0, EnrolmentDiscountPeriod: 0,
+        MaxNoConsultation: kind === 'cycle' ? null : 12, MaxNoSurgery: 4, MaxNoDelivery: 4, MaxNoHospitalizaion: 20,
+        MaxNoAntenatal: 10, MaxPolicyExtraMember: 0, MaxPolicyExtraMemberIP: 0, MaxPolicyExtraMemberOP: 0, MaxCeilingPolicy: ceiling,
+        CeilingInterpretation: kind === 'national' ? 'I' : 'H', Level1: 'H', Sublevel1: 'R', Level2: 'C', Level3: 'D', Sublevel3: 'N',
+        ShareContribution: 100, WeightPopulation: 0, WeightNumberFamilies: 0, WeightInsuredPopulation: 0,
+        WeightNumberInsuredFamilies: 0, WeightNumberVisits: 0, WeightAdjustedAmount: 0,
+        StartCycle1: kind === 'cycle' ? '01-01' : null, StartCycle2: kind === 'cycle' ? '01-07' : null,
+        ValidityFrom: validFrom, ValidityTo: validTo, LegacyID: legacy, AuditUserID: ctx.adminUserId,
+      });
     // Each product had one earlier version with lower prices.
     const revised = stamp(ctx.schemeStart + rng.int(200, 900), 11 * 3600);
     productRows.push(row(Math.round(lumpSum * 0.8), Math.round(premiumAdult * 0.8), Math.round(premiumChild * 0.8), setup, revised, id, ctx.ids.take('tblProduct')));

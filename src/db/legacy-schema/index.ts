@@ -1,5 +1,6 @@
 /**
- * The openIMIS legacy PostgreSQL schema (65 base tables), kept as data and turned into DDL here.
+ * The openIMIS legacy PostgreSQL schema (65 base tables, plus the 2 user tables of the modular core),
+ * kept as data and turned into DDL here.
  * Written from the column-by-column research notes, not copied from the openIMIS SQL scripts.
  */
 import type { Knex } from 'knex';

@@ -4,7 +4,7 @@ import { parseSearch, type Query, type SearchRequest } from '../search/parse.js'
 import { includeRows, searchRows } from '../search/execute.js';
 import { searchset } from '../bundle.js';
 import { subset } from '../subset.js';
-import { toResources } from './common.js';
+import { fixedResource, toResources } from './common.js';
 import { sourcesOf } from '../registry.js';
 import type { Handler } from './types.js';
 
@@ -19,9 +19,10 @@ export const search: Handler = async (req, ctx) => {
   const extras: FhirResource[] = [];
   // Included rows are mapped per type, so each type loads its details once.
   for (const type of new Set(included.map((i) => i.def))) {
-    const rows = included.filter((i) => i.def === type).map((i) => i.row);
+    const rows = included.filter((i) => i.def === type).flatMap((i) => (i.row ? [i.row] : []));
     extras.push(...(await toResources(type, rows, ctx)).map((m) => shape(m.resource)));
   }
+  for (const item of included) if (item.fixed) extras.push(shape(fixedResource(item.fixed)));
 
   const typeUrl = `${ctx.baseUrl}/${def.type}`;
   const link = (relation: string, cursor?: string): BundleLink => ({

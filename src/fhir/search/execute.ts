@@ -5,7 +5,8 @@
 import type { Knex } from 'knex';
 import type { AnyResourceDefinition, RequestContext, Row } from '../types.js';
 import type { IncludeSpec, SearchRequest } from './parse.js';
-import { applySearch, currentRows } from './sql.js';
+import type { FhirResource as Resource } from 'fhir/r4.js';
+import { applySearch, currentRows, holdsKeyIn, referencedKeys } from './sql.js';
 import { encodeCursor, type Cursor } from './paging.js';
 
 export interface SearchPage {
@@ -135,9 +136,12 @@ export function keysetWhere(query: Knex.QueryBuilder, db: Knex, keys: SortKey[],
   });
 }
 
-type Found = { def: AnyResourceDefinition; row: Row };
+/** An included resource: a row of its table, or one of its type's configured fixed instances. */
+export type Included = { def: AnyResourceDefinition; row: Row; fixed?: undefined } | { def: AnyResourceDefinition; row?: undefined; fixed: Resource };
+
 /** Keys are per table: a type served from several tables has colliding keys across them. */
-const foundKey = (f: Found) => `${f.def.type}/${f.def.table.name}/${f.row[f.def.table.pk]}`;
+const keyOf = (item: Included) =>
+  item.fixed ? `${item.def.type}/=${item.fixed.id}` : `${item.def.type}/${item.def.table.name}/${item.row[item.def.table.pk]}`;
 const sameSource = (a: AnyResourceDefinition, b: AnyResourceDefinition | undefined) => b !== undefined && a.type === b.type && a.table.name === b.table.name;
 
 /**
@@ -146,22 +150,22 @@ const sameSource = (a: AnyResourceDefinition, b: AnyResourceDefinition | undefin
  */
 export async function includeRows(
   ctx: RequestContext,
-  matches: { def: AnyResourceDefinition; rows: Row[] } | Found[],
+  matches: { def: AnyResourceDefinition; rows: Row[] } | Included[],
   specs: IncludeSpec[],
   maxPerParameter = 1000,
-): Promise<Found[]> {
+): Promise<Included[]> {
   if (specs.length === 0) return [];
-  const pool: Found[] = Array.isArray(matches) ? matches : matches.rows.map((row) => ({ def: matches.def, row }));
-  const seen = new Set(pool.map(foundKey));
-  const included: { def: AnyResourceDefinition; row: Row }[] = [];
+  const pool: Included[] = Array.isArray(matches) ? matches : matches.rows.map((row) => ({ def: matches.def, row }));
+  const seen = new Set(pool.map(keyOf));
+  const included: Included[] = [];
   let frontier = pool;
   for (let depth = 0; depth < 3 && frontier.length; depth++) {
-    const found: { def: AnyResourceDefinition; row: Row }[] = [];
+    const found: Included[] = [];
     for (const spec of specs) {
       if (depth > 0 && !spec.iterate) continue;
-      const rows = await includeOne(ctx, spec, depth === 0 ? pool : frontier, maxPerParameter);
-      for (const item of rows) {
-        const key = foundKey(item);
+      const from = (depth === 0 ? pool : frontier).filter((f): f is Included & { row: Row } => f.row !== undefined);
+      for (const item of await includeOne(ctx, spec, from, maxPerParameter)) {
+        const key = keyOf(item);
         if (seen.has(key)) continue;
         seen.add(key);
         found.push(item);
@@ -173,18 +177,36 @@ export async function includeRows(
   return included;
 }
 
-async function includeOne(ctx: RequestContext, spec: IncludeSpec, from: { def: AnyResourceDefinition; row: Row }[], limit: number) {
+async function includeOne(ctx: RequestContext, spec: IncludeSpec, from: { def: AnyResourceDefinition; row: Row }[], limit: number): Promise<Included[]> {
+  const decl = spec.decl;
   if (!spec.reverse) {
-    const target = ctx.resolve(spec.decl.target, spec.decl.targetSource)!;
-    const ids = unique(from.filter((f) => sameSource(f.def, spec.source)).map((f) => f.row[rowKey(spec.decl.column)]));
-    if (ids.length === 0) return [];
-    const rows: Row[] = await currentRows(target, ctx, target.select(ctx.db)).whereIn(`t.${target.table.pk}`, ids).limit(limit);
+    const target = ctx.resolve(decl.target, decl.targetSource)!;
+    const sources = from.filter((f) => sameSource(f.def, spec.source));
+    if (sources.length === 0) return [];
+    if (decl.constant !== undefined) {
+      // Every source row references the same configured instance.
+      const fixed = target.fixedInstances?.(ctx).find((r: Resource) => r.id === decl.constant);
+      return fixed ? [{ def: target, fixed }] : [];
+    }
+    const query = currentRows(target, ctx, target.select(ctx.db)).limit(limit);
+    if (decl.via) {
+      // The keys live in the hop's table: read them in the same query, from the source rows' keys.
+      const pks = unique(sources.map((f) => f.row[f.def.table.pk]));
+      query.whereIn(`t.${target.table.pk}`, referencedKeys(spec.source, decl, (q) => q.whereIn(`t.${spec.source.table.pk}`, pks), ctx));
+    } else {
+      const ids = unique(sources.map((f) => f.row[rowKey(decl.column)]));
+      if (ids.length === 0) return [];
+      query.whereIn(`t.${target.table.pk}`, ids);
+    }
+    const rows: Row[] = await query;
     return rows.map((row) => ({ def: target, row }));
   }
-  const target = ctx.resolve(spec.decl.target, spec.decl.targetSource);
+  const target = ctx.resolve(decl.target, decl.targetSource);
   const ids = unique(from.filter((f) => sameSource(f.def, target)).map((f) => f.row[f.def.table.pk]));
-  if (ids.length === 0) return [];
-  const rows: Row[] = await currentRows(spec.source, ctx, spec.source.select(ctx.db)).whereIn(spec.decl.column, ids).limit(limit);
+  if (ids.length === 0 || decl.constant !== undefined) return [];
+  const rows: Row[] = await currentRows(spec.source, ctx, spec.source.select(ctx.db))
+    .where((w) => holdsKeyIn(w, decl, ids, ctx))
+    .limit(limit);
   return rows.map((row) => ({ def: spec.source, row }));
 }
 

@@ -56,13 +56,21 @@ export const DEFAULT_COUNT = 20;
 export const MAX_COUNT = 1000;
 const MAX_CHAIN_SUBQUERIES = 8;
 
-const MODIFIERS: Record<SearchParamDecl['type'], string[]> = {
-  string: ['exact', 'contains', 'missing'],
-  token: ['not', 'missing'],
-  date: ['missing'],
-  number: ['missing'],
-  reference: ['missing'],
-};
+/** The modifiers a parameter supports (reference modifiers that name a type or chain are parsed apart). */
+export function modifiersOf(decl: SearchParamDecl): string[] {
+  switch (decl.type) {
+    case 'string':
+      return ['exact', 'contains', 'missing'];
+    case 'token':
+      return ['not', 'missing', ...(decl.tokens.some((t) => t.display || t.displays) ? ['text'] : [])];
+    case 'uri':
+      return ['below', 'above', 'missing'];
+    case 'reference':
+      return ['missing', ...(decl.hierarchyDepth ? ['below', 'above'] : []), ...(decl.constant === undefined ? ['identifier'] : [])];
+    default:
+      return ['missing'];
+  }
+}
 
 /** Result parameters handled by the engine itself, and legacy openIMIS paging names. */
 const CONTROL = new Set(['_count', '_total', '_cursor', '_offset', 'page-offset', '_format', '_pretty', '_sort', '_summary', '_elements']);
@@ -125,6 +133,7 @@ function parseParam(name: string, value: string, def: AnyResourceDefinition, res
     const [head, typeModifier] = splitModifier(name.slice(0, dot));
     const decl = findParam(def, head);
     if (decl?.type !== 'reference') return `Unknown chained search parameter "${name}"`;
+    if (decl.constant !== undefined) return `${head} always references ${decl.target}/${decl.constant}: it has no chain`;
     if (typeModifier !== undefined && typeModifier !== decl.target) return `${head} does not reference ${typeModifier}`;
     const target = resolve(decl.target, decl.targetSource);
     if (!target) return `${decl.target} is not served here`;
@@ -136,19 +145,20 @@ function parseParam(name: string, value: string, def: AnyResourceDefinition, res
   const [code, modifier] = splitModifier(name);
   const decl = findParam(def, code);
   if (!decl) return `Unknown search parameter "${name}"`;
-  if (decl.type === 'reference' && modifier !== undefined && modifier !== 'missing') {
+  if (decl.type === 'reference' && modifier !== undefined && !modifiersOf(decl).includes(modifier)) {
     // patient:identifier=x is a chain on the target's identifier; patient:Patient=x names the type.
+    if (modifier === decl.target) return simple(decl, undefined, value, name);
+    if (/^[A-Z][A-Za-z]+$/.test(modifier)) return `${code} does not reference ${modifier}`;
+  }
+  // An unsupported modifier is refused, not ignored: ignoring it would widen the search.
+  if (modifier !== undefined && !modifiersOf(decl).includes(modifier)) throw badRequest(`Modifier :${modifier} is not supported on ${code} (${decl.type})`);
+  if (decl.type === 'reference' && modifier === 'identifier') {
     const target = resolve(decl.target, decl.targetSource);
     if (!target) return `${decl.target} is not served here`;
-    if (modifier === 'identifier') {
-      const identifierDecl = findParam(target, 'identifier');
-      if (!identifierDecl) return `${decl.target} has no identifier`;
-      return { kind: 'chain', decl, target, inner: simple(identifierDecl, undefined, value, name) };
-    }
-    if (modifier !== decl.target) return `Modifier :${modifier} is not supported on ${code}`;
-    return simple(decl, undefined, value, name);
+    const identifierDecl = findParam(target, 'identifier');
+    if (!identifierDecl) return `${decl.target} has no identifier`;
+    return { kind: 'chain', decl, target, inner: simple(identifierDecl, undefined, value, name) };
   }
-  if (modifier !== undefined && !MODIFIERS[decl.type].includes(modifier)) return `Modifier :${modifier} is not supported on ${code}`;
   return simple(decl, modifier, value, name);
 }
 
@@ -173,6 +183,10 @@ function parseHas(name: string, value: string, def: AnyResourceDefinition, resol
   for (const source of referring) {
     const decl = findParam(source, refCode ?? '');
     if (decl?.type !== 'reference' || decl.target !== def.type || (decl.targetSource ?? def.source) !== def.source) continue;
+    if (decl.constant !== undefined) {
+      why = `_has: ${type}.${refCode} references a configured ${def.type}, not searchable rows`;
+      continue;
+    }
     const inner = parseParam(rest.join(':'), value, source, resolve, sources);
     if (typeof inner === 'string') why = inner;
     else if (inner.kind !== 'simple') why = '_has is supported one level deep';

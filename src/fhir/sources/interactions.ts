@@ -14,7 +14,7 @@ import { read, vread } from '../interactions/read.js';
 import { search, linkQuery } from '../interactions/search.js';
 import { instanceHistory, typeHistory } from '../interactions/history.js';
 import { conditionalRemove, conditionalUpdate, create, patch, remove, update } from '../interactions/write.js';
-import { toResources } from '../interactions/common.js';
+import { fixedResource, toResources } from '../interactions/common.js';
 import { includeRows } from '../search/execute.js';
 import { searchset } from '../bundle.js';
 import { subset } from '../subset.js';
@@ -113,17 +113,19 @@ const searchMulti: MultiHandler = async (req, ctx) => {
   const included = await includeRows(ctx, page.items, request.includes);
   const shape = (resource: FhirResource) => subset(resource, request.summary, request.elements);
   const mapped = new Map<object, FhirResource>();
-  for (const def of new Set([...page.items, ...included].map((i) => i.def))) {
-    const rows = [...page.items, ...included].filter((i) => i.def === def).map((i) => i.row);
+  const withRows = [...page.items, ...included.flatMap((i) => (i.row ? [{ def: i.def, row: i.row }] : []))];
+  for (const def of new Set(withRows.map((i) => i.def))) {
+    const rows = withRows.filter((i) => i.def === def).map((i) => i.row);
     (await toResources(def, rows, ctx)).forEach((m, index) => mapped.set(rows[index], shape(m.resource)));
   }
+  for (const item of included) if (item.fixed) mapped.set(item, shape(fixedResource(item.fixed)));
   const typeUrl = `${ctx.baseUrl}/${req.def.type}`;
   const link = (relation: string, cursor?: string) => ({ relation, url: `${typeUrl}?${linkQuery(req.query, request, cursor)}` });
   const links = [link('self', req.query._cursor as string | undefined), link('first')];
   if (page.previous) links.push(link('previous', page.previous));
   if (page.next) links.push(link('next', page.next));
   const matches = page.items.map((i) => mapped.get(i.row)!);
-  const extras = included.map((i) => mapped.get(i.row)!);
+  const extras = included.map((i) => mapped.get(i.row ?? i)!);
   return { status: 200, body: searchset(matches, { baseUrl: ctx.baseUrl, links, total: page.total, included: extras }) };
 };
 

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type { AnyResourceDefinition, MultiSourceType, RequestContext } from '../types.js';
 import { isUuid } from '../ids.js';
 import { conflict } from '../outcome.js';
+import { findEntity } from '../store.js';
 
 export async function locateSource(
   multi: MultiSourceType,
@@ -30,7 +31,7 @@ export async function locateSource(
     if (def.scope) def.scope(qb, ctx);
     return [qb];
   });
-  if (branches.length === 0) return undefined;
+  if (branches.length === 0) return aliased(multi, ctx, id, db);
   const [first, ...rest] = branches;
   const union = rest.length ? first.unionAll(rest) : first;
   const found: { _src: number | string }[] = await db.select('u._src').from(union.as('u')).limit(2);
@@ -38,5 +39,12 @@ export async function locateSource(
   if (sources.length > 1) {
     throw conflict(`${multi.type}/${id}: the code names resources of several kinds (${sources.map((s) => s.source).join(', ')}); read by id or search by identifier`);
   }
-  return sources[0];
+  return sources[0] ?? aliased(multi, ctx, id, db);
+}
+
+/** Other names a read answers to (readAlias), tried source by source when no id or code matched. */
+async function aliased(multi: MultiSourceType, ctx: RequestContext, id: string, db: Knex): Promise<AnyResourceDefinition | undefined> {
+  if (isUuid(id)) return undefined;
+  for (const def of multi.sources) if (def.readAlias?.(id) && (await findEntity(def, ctx, id, db))) return def;
+  return undefined;
 }

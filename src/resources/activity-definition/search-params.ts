@@ -6,6 +6,15 @@ const serviceType = loadMapping('activity-definition-service-type');
 
 export const activityDefinitionSearchParams: SearchParamDecl[] = [
   {
+    code: 'insurance-plan',
+    type: 'reference',
+    description: 'The products (InsurancePlan) that list the service: current tblProductServices lines',
+    definition: 'https://openimis.github.io/openimis_fhir_r4_ig/SearchParameter/activity-definition-insurance-plan',
+    column: 'v.ProdID',
+    target: 'InsurancePlan',
+    via: { table: 'tblProductServices', from: 't.ServiceID', key: 'ServiceID', current: 'ValidityTo' },
+  },
+  {
     code: 'identifier',
     type: 'token',
     description: 'Service code or UUID',

@@ -1,6 +1,6 @@
 /** Contract search parameters, as data over tblPolicy columns. */
 import type { SearchParamDecl } from '../../fhir/types.js';
-import { familyParam, insurancePlanParam, policyIdentifier, policyStatusParam } from '../coverage/search-params.js';
+import { coveredPatientParam, familyParam, insurancePlanParam, policyIdentifier, policyStatusParam } from '../coverage/search-params.js';
 import { contractStatus } from './to-fhir.js';
 import { IG } from '../ig.js';
 import { ENROLMENT_OFFICER } from '../practitioner/table.js';
@@ -17,6 +17,7 @@ export const contractSearchParams: SearchParamDecl[] = [
   { ...familyParam, code: 'subject', description: 'The family (Group) the policy covers', definition: undefined },
   { code: 'issued', type: 'date', description: 'Enrolment date', column: 't.EnrollDate', precision: 'day', sortColumn: 't.EnrollDate' },
   insurancePlanParam,
+  { ...coveredPatientParam, description: 'A covered insuree (Contract.term.asset.typeReference: current tblInsureePolicy rows)' },
   {
     code: 'author',
     type: 'reference',
