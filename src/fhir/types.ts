@@ -43,8 +43,13 @@ export interface RequestContext {
   db: Knex;
   dialect: Dialect;
   caller: Caller;
-  /** The definition of another registered resource type (for references, includes, chains). */
-  resolve(type: string): AnyResourceDefinition | undefined;
+  /**
+   * The single-table definition of a registered type (for references, includes, chains): the type's
+   * only one, or, for a type served from several tables, the source named (undefined without one).
+   */
+  resolve(type: string, source?: string): AnyResourceDefinition | undefined;
+  /** A registered type as served: one definition, or several sources (sources.ts). */
+  served(type: string): ServedType | undefined;
   /** Absolute base URL of the FHIR API the request came in on, e.g. http://host/api/api_fhir_r4 */
   baseUrl: string;
   currency: string;
@@ -147,6 +152,8 @@ export type SearchParamDecl = ParamBase &
         column: string;
         /** Resource type referenced; its definition is looked up in the registry. */
         target: string;
+        /** The source of the target whose key the column holds, when the target type has several. */
+        targetSource?: string;
         /**
          * The target has the same type and this reference is its parent (e.g. Location.partOf): `:below`
          * matches descendants and `:above` ancestors, up to this many levels.
@@ -161,6 +168,7 @@ export type SearchParamDecl = ParamBase &
         constant: string;
         column?: undefined;
         hierarchyDepth?: undefined;
+        targetSource?: undefined;
       }
   );
 
@@ -176,6 +184,17 @@ export interface ResourceDefinition<R extends Resource = Resource> {
    */
   acceptedDeviations?: string[];
   table: VersionedTable;
+  /**
+   * When one FHIR type is served from several tables, each table is a complete definition of the
+   * type (a "source") with a name unique within the type: references into it name it (targetSource).
+   */
+  source?: string;
+  /**
+   * For a type with several sources: whether a new resource (create, conditional update that
+   * creates) belongs to this source, and that rule in words for the 422 when no source or several
+   * take a body. A body whose meta.profile names a source's profile goes to that source first.
+   */
+  takes?: { rule: string; test(resource: R): boolean };
   /** Business code column for reads such as Patient/<CHFID>. */
   codeColumn?: string;
   /**
@@ -212,3 +231,21 @@ export interface ResourceDefinition<R extends Resource = Resource> {
 }
 
 export type AnyResourceDefinition = ResourceDefinition<any>;
+
+/**
+ * A FHIR type served from several tables ("sources"), each a complete single-table definition with
+ * a `source` name. Ids are UUIDs, unique across the tables; rights are the union of the sources' (each
+ * interaction then checks the rights of the source it touches). See src/fhir/sources/README.md.
+ */
+export interface MultiSourceType {
+  type: string;
+  sources: AnyResourceDefinition[];
+  rights: Rights;
+}
+
+/** A registered type as routes and interactions see it. */
+export type ServedType = AnyResourceDefinition | MultiSourceType;
+
+export function isMultiSource(def: ServedType): def is MultiSourceType {
+  return 'sources' in def;
+}

@@ -14,8 +14,8 @@ import { medicationResource } from './medication/index.js';
 import { activityDefinitionResource } from './activity-definition/index.js';
 import { claimResource } from './claim/index.js';
 import { claimResponseResource } from './claim-response/index.js';
-import { practitionerResource } from './practitioner/index.js';
-import { practitionerRoleResource } from './practitioner-role/index.js';
+import { officerPractitionerSource, practitionerResource } from './practitioner/index.js';
+import { officerPractitionerRoleSource, practitionerRoleResource } from './practitioner-role/index.js';
 import { communicationResource } from './communication/index.js';
 import { communicationRequestResource } from './communication-request/index.js';
 import { codeSystemDefinition, valueSetDefinition } from '../terminology/resources.js';
@@ -28,8 +28,11 @@ export function createResources(options: Omit<ResourceDeps, 'places'> & { places
     groupResource(deps),
     locationResource(deps),
     organizationResource(deps),
+    // Two sources each: claim administrators (tblClaimAdmin) and enrolment officers (tblOfficer).
     practitionerResource(),
+    officerPractitionerSource(),
     practitionerRoleResource(),
+    officerPractitionerRoleSource(),
     claimResource(),
     claimResponseResource(),
     medicationResource(),

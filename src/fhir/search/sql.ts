@@ -38,9 +38,12 @@ function applyOne(w: Where, param: ParsedParam, ctx: SqlContext) {
       return holdsKeyIn(w, param.decl, sub, ctx);
     }
     case 'has': {
-      const mainDef = ctx.resolve(param.decl.target)!;
+      const mainDef = ctx.resolve(param.decl.target, param.decl.targetSource)!;
       return w.whereIn(`t.${mainDef.table.pk}`, referencedKeys(param.source, param.decl, (q) => applySearch(q, [param.inner], ctx), ctx));
     }
+    case 'any':
+      for (const branch of param.params) w.orWhere((one) => applyOne(one, branch, ctx));
+      return;
   }
 }
 
@@ -136,7 +139,7 @@ export function parseReference(value: string, target: string): { type: string; i
 function referenceMatch(w: Where, decl: ReferenceDecl, modifier: string | undefined, value: string, ctx: SqlContext) {
   const ref = parseReference(value, decl.target);
   if (decl.constant !== undefined) return ref?.id === decl.constant ? w : w.whereRaw('1 = 0');
-  const target = ref && ctx.resolve(decl.target);
+  const target = ref && ctx.resolve(decl.target, decl.targetSource);
   if (!ref || !target) return w.whereRaw('1 = 0');
   // UUIDs are stored lower case; comparing the column itself keeps its index usable.
   const sub = ctx.db(`${target.table.name} as t`).select(`t.${target.table.pk}`);

@@ -2,6 +2,7 @@
 import type { SearchParamDecl } from '../../fhir/types.js';
 import { IG } from '../ig.js';
 import { loadMapping } from '../mappings.js';
+import { CLAIM_ADMINISTRATOR } from '../practitioner/table.js';
 
 const requestStatus = loadMapping('communication-request-status');
 const feedbackStatus = loadMapping('feedback-status');
@@ -26,5 +27,5 @@ export const communicationRequestSearchParams: SearchParamDecl[] = [
     column: 't.ClaimID',
     target: 'Claim',
   },
-  { code: 'recipient', type: 'reference', description: 'The claim administrator (Practitioner)', column: 't.ClaimAdminId', target: 'Practitioner' },
+  { code: 'recipient', type: 'reference', description: 'The claim administrator (Practitioner)', column: 't.ClaimAdminId', target: 'Practitioner', targetSource: CLAIM_ADMINISTRATOR },
 ];

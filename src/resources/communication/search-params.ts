@@ -1,6 +1,7 @@
 /** Communication search parameters, as data over tblFeedback and, through a hop, its claim (the insuree). */
 import type { SearchParamDecl } from '../../fhir/types.js';
 import { IG } from '../ig.js';
+import { ENROLMENT_OFFICER } from '../practitioner/table.js';
 import { CLAIM_HOP } from './table.js';
 
 const claimParam = (code: string, description: string, definition?: string): SearchParamDecl => ({
@@ -32,6 +33,14 @@ export const communicationSearchParams: SearchParamDecl[] = [
     description: 'The feedback request answered: CommunicationRequest/<claim id>',
     column: 't.ClaimID',
     target: 'CommunicationRequest',
+  },
+  {
+    code: 'recipient',
+    type: 'reference',
+    description: 'The enrolment officer who collected the answers (Practitioner; tblFeedback.CHFOfficerCode)',
+    column: 't.CHFOfficerCode',
+    target: 'Practitioner',
+    targetSource: ENROLMENT_OFFICER,
   },
   { code: 'sent', type: 'date', description: 'When the feedback was collected (FeedbackDate)', column: 't.FeedbackDate', precision: 'instant', sortColumn: 't.FeedbackDate' },
 ];

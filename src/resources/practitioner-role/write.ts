@@ -53,7 +53,7 @@ async function facilityOf(ctx: WriteContext, ref: Reference): Promise<number> {
   return facility.HfID;
 }
 
-// --- enrolment officers (served once the engine takes a resource over several tables) -------------
+// --- enrolment officers ---------------------------------------------------------------------------
 
 export async function createOfficerRole(role: PractitionerRole, ctx: WriteContext): Promise<number> {
   const input = roleToOfficer(role);

@@ -58,7 +58,7 @@ async function resolveFacility(ctx: WriteContext, input: PractitionerInput): Pro
   return facility.HfID;
 }
 
-// --- enrolment officers (served once the engine takes a resource over several tables) -------------
+// --- enrolment officers ---------------------------------------------------------------------------
 
 export async function createOfficer(practitioner: Practitioner, ctx: WriteContext): Promise<number> {
   const input = practitionerToOfficer(practitioner);
