@@ -109,6 +109,7 @@ t.test('drive every interaction', async (t) => {
   await capture.during('POST login (unknown user)', () =>
     fetch(`${server.base}/login/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'NoSuchUser', password: 'x' }) }),
   );
+  await capture.during('POST login (technical user, core_User → core_TechnicalUser)', () => server.login('TechAdmin', 'techadmin123'));
   server.app.users.forget('Admin');
   const basic = `Basic ${Buffer.from('Admin:admin123').toString('base64')}`;
   await call('GET Patient with HTTP Basic', 'Patient?_count=1', { token: null, headers: { authorization: basic } });
