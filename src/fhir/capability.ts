@@ -93,7 +93,7 @@ export function capabilityStatement(registry: Registry, operations: OperationReg
     rest: STATIC.rest!.map((rest) => ({
       ...rest,
       resource: resources,
-      interaction: [{ code: 'batch' }, { code: 'transaction' }],
+      interaction: [{ code: 'batch' }, { code: 'transaction' }, { code: 'history-system' }],
       ...operationsOf(operations.all().filter((op) => op.definition.system)),
     })),
   };

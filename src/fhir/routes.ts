@@ -13,6 +13,7 @@ import type { Query } from './search/parse.js';
 import { read, vread } from './interactions/read.js';
 import { search } from './interactions/search.js';
 import { instanceHistory, typeHistory } from './interactions/history.js';
+import { systemHistory } from './interactions/system-history.js';
 import { conditionalRemove, conditionalUpdate, create, patch, remove, update } from './interactions/write.js';
 import { capabilityStatement } from './capability.js';
 import { processBundle } from './interactions/bundle.js';
@@ -112,6 +113,11 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
   app.post('/', async (request, reply) => {
     negotiate(request);
     return sendFhir(request, reply, 200, await processBundle(request.body, contextOf(request)));
+  });
+  // history-system: over every type whose history the caller may read (rights per type, in the handler).
+  app.get('/_history', async (request, reply) => {
+    negotiate(request);
+    return sendFhir(request, reply, 200, (await systemHistory(request.query as Query, contextOf(request), registry.all())).body);
   });
   app.get('/:type', route('search-type', search));
   app.post('/:type/_search', route('search-type', search));

@@ -119,7 +119,8 @@ export async function openGeneratedDatabase(opts: GeneratorOptions): Promise<Tes
     await admin.destroy();
   }
   const knex = knexFactory({ client: 'pg', connection: { ...PG, database: name }, pool: { min: 0, max: 10 } });
-  const pool = new pg.Pool({ ...PG, database: name, max: 4 });
+  // The family pass keeps ten COPY streams open at once, each on its own connection (as scripts/seed.ts).
+  const pool = new pg.Pool({ ...PG, database: name, max: 14 });
   const drop = async () => {
     await knex.destroy();
     const admin2 = adminKnex();

@@ -15,7 +15,7 @@ t.test('/metadata is a valid CapabilityStatement describing what is served', asy
   t.ok(cs.format.includes('application/fhir+json') && cs.format.includes('application/fhir+xml'));
   t.same(cs.patchFormat, ['application/json-patch+json', 'application/fhir+json']);
   const rest = cs.rest[0];
-  t.same(rest.interaction.map((i: any) => i.code), ['batch', 'transaction']);
+  t.same(rest.interaction.map((i: any) => i.code), ['batch', 'transaction', 'history-system']);
   for (const resource of rest.resource) {
     t.ok(resource.interaction.length > 0, `${resource.type} has interactions`);
     for (const p of resource.searchParam) t.match(p.definition, /^https?:\/\//, `${resource.type}.${p.name} has a canonical definition`);

@@ -127,6 +127,11 @@ t.test('drive every interaction', async (t) => {
     await call('vread', `Patient/${withHistory.InsureeUUID}/_history/${entry.resource.meta.versionId}`);
   }
   await call('vread deleted', `Patient/${deleted.InsureeUUID}/_history/1`);
+  await call('read Group by head CHFID', `Group/${head.CHFID}`);
+  const system = await call('system history', '_history?_count=5');
+  const next = system.body?.link?.find((l: { relation: string }) => l.relation === 'next')?.url;
+  if (next) await call('system history, next page', next.slice(next.indexOf('_history')));
+  await call('system history _since _type', '_history?_since=2000-01-01&_type=Patient,Claim&_count=2');
 
   // search: every declared parameter of every resource, with its modifiers and prefixes.
   const resources: { type: string; searchParam?: { name: string; type: string }[] }[] = metadata.body.rest[0].resource;

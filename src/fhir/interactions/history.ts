@@ -3,7 +3,8 @@
  * history copies: every row of the table is a version of the entity its LegacyID names.
  */
 import type { FhirResource } from 'fhir/r4.js';
-import type { Row } from '../types.js';
+import type { Knex } from 'knex';
+import type { AnyResourceDefinition, RequestContext, Row } from '../types.js';
 import { findEntity, findVersions, stateOf } from '../store.js';
 import { badRequest, notFound } from '../outcome.js';
 import { history as historyBundle, type HistoryItem } from '../bundle.js';
@@ -35,6 +36,22 @@ export const typeHistory: Handler = async (req, ctx) => {
   const { def } = req;
   const { since, count } = historyParams(req);
   const t = def.table;
+  const query = versionsQuery(def, ctx)
+    .orderBy(`t.${t.validityFrom}`, 'desc')
+    .orderBy(`t.${t.pk}`, 'desc')
+    .limit(Number.isFinite(count) ? count : 100);
+  if (since) query.where(`t.${t.validityFrom}`, '>=', since);
+  const items = await historyItems(def, await query, ctx);
+  return { status: 200, body: historyBundle(items, { baseUrl: ctx.baseUrl, links: [{ relation: 'self', url: `${ctx.baseUrl}/${def.type}/_history` }] }) };
+};
+
+/**
+ * Every row of the type's table as a version of the entity its LegacyID names (row security
+ * applied), with that entity's UUID and whether the row is the entity's first version; the caller
+ * orders, bounds and narrows it (type and system history).
+ */
+export function versionsQuery(def: AnyResourceDefinition, ctx: RequestContext): Knex.QueryBuilder {
+  const t = def.table;
   const entityKey = ctx.db.raw('coalesce(??, ??)', [`t.${t.legacyId}`, `t.${t.pk}`]);
   const query = def
     .select(ctx.db)
@@ -46,23 +63,24 @@ export const typeHistory: Handler = async (req, ctx) => {
         `(case when exists (select 1 from ?? as h where coalesce(??, ??) = ?? and ?? < ??) then 0 else 1 end) as _first_version`,
         [t.name, `h.${t.legacyId}`, `h.${t.pk}`, `e.${t.pk}`, `h.${t.validityFrom}`, `t.${t.validityFrom}`],
       ),
-    )
-    .orderBy(`t.${t.validityFrom}`, 'desc')
-    .orderBy(`t.${t.pk}`, 'desc')
-    .limit(Number.isFinite(count) ? count : 100);
+    );
   if (def.scope) def.scope(query, ctx);
-  if (since) query.where(`t.${t.validityFrom}`, '>=', since);
-  const rows: Row[] = (await query).map((row: Row) => ({ ...row, [t.uuid]: row._entity_uuid }));
+  return query;
+}
+
+/** Rows of versionsQuery as history entries: POST for a first version, DELETE for a closed entity row, PUT otherwise. */
+export async function historyItems(def: AnyResourceDefinition, selected: Row[], ctx: RequestContext): Promise<HistoryItem[]> {
+  const t = def.table;
+  const rows = selected.map((row: Row) => ({ ...row, [t.uuid]: row._entity_uuid }));
   const mapped = await toResources(def, rows, ctx);
-  const items: HistoryItem[] = mapped.map(({ resource, version }, index) => {
+  return mapped.map(({ resource, version }, index) => {
     const row = rows[index];
     const deletion = row[t.validityTo] != null && row[t.legacyId] == null;
     return { resource: resource as FhirResource, ...version, method: deletion ? 'DELETE' : row._first_version ? 'POST' : 'PUT' };
   });
-  return { status: 200, body: historyBundle(items, { baseUrl: ctx.baseUrl, links: [{ relation: 'self', url: `${ctx.baseUrl}/${def.type}/_history` }] }) };
-};
+}
 
-function historyParams(req: FhirRequest): { since?: Date; count: number } {
+export function historyParams(req: Pick<FhirRequest, 'query'>): { since?: Date; count: number } {
   const since = req.query._since ? parseDateValue(String(req.query._since), '_since').start : undefined;
   const raw = req.query._count;
   if (raw === undefined) return { since, count: Infinity };
