@@ -47,13 +47,30 @@ class NamedStatementsClient extends (ClientPG as { new (config: unknown): object
   }
 }
 
+/**
+ * Session settings of every PostgreSQL connection. Memoize (PostgreSQL 14+) sizes its cache from
+ * the planner's row estimate of the whole join, not from the LIMIT of a page: on a page of 20
+ * insurees out of 50,000 the three memoized lookups allocated ~20 ms of hash tables per query
+ * (measured, PostgreSQL 15), twenty times the cost of the query itself. Plain index lookups do.
+ */
+const SESSION_SETTINGS = `DO $$ BEGIN
+  IF current_setting('server_version_num')::int >= 140000 THEN PERFORM set_config('enable_memoize', 'off', false); END IF;
+END $$`;
+
+function configureSession(connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) {
+  connection.query(SESSION_SETTINGS).then(
+    () => done(null, connection),
+    (error: Error) => done(error, connection),
+  );
+}
+
 export function knexConfig(db: DbConfig): Knex.Config {
   switch (db.engine) {
     case 'postgresql':
       return {
         client: NamedStatementsClient as unknown as typeof Knex.Client,
         connection: { host: db.host, port: db.port, database: db.name, user: db.user, password: db.password, ...db.options },
-        pool: { min: 0, max: db.poolMax },
+        pool: { min: 0, max: db.poolMax, afterCreate: configureSession },
       };
     case 'mssql':
       return {
