@@ -33,15 +33,17 @@ pg.types.setTypeParser(INT8_OID, (value: string) => Number(value));
  * statements get a name; the rest stay unnamed rather than fill the server's statement cache.
  */
 const MAX_NAMED = 2000;
-const named = new Set<string>();
+/** SQL text → statement name, so that a statement seen before costs a lookup, not a hash. */
+const named = new Map<string, string>();
 class NamedStatementsClient extends (ClientPG as { new (config: unknown): object }) {
   _query(connection: unknown, obj: { sql: string; options?: Record<string, unknown> }) {
     if (/^\s*select/i.test(obj.sql) && !obj.options?.name) {
-      const name = `s${createHash('sha1').update(obj.sql).digest('hex').slice(0, 24)}`;
-      if (named.has(name) || named.size < MAX_NAMED) {
-        named.add(name);
-        obj.options = { ...obj.options, name };
+      let name = named.get(obj.sql);
+      if (!name && named.size < MAX_NAMED) {
+        name = `s${createHash('sha1').update(obj.sql).digest('hex').slice(0, 24)}`;
+        named.set(obj.sql, name);
       }
+      if (name) obj.options = { ...obj.options, name };
     }
     return (ClientPG.prototype as { _query(c: unknown, o: unknown): Promise<unknown> })._query.call(this, connection, obj);
   }
