@@ -38,6 +38,12 @@ export interface AppOptions {
   logger?: boolean;
   /** More resource definitions to serve, beside the openIMIS ones (the engine tests use this). */
   extraResources?: AnyResourceDefinition[];
+  /**
+   * false leaves the audit trail out: for the benchmark that measures its cost only
+   * (bench/targets/ours-noaudit.ts). Deliberately no configuration variable: a deployment cannot
+   * turn auditing off.
+   */
+  audit?: boolean;
 }
 
 /** The FHIR API answers at /<SITE_ROOT>/api_fhir_r4 and, for older clients, /<SITE_ROOT>/api_fhir. */
@@ -87,7 +93,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(hardeningPlugin, { config });
   await app.register(dbPlugin, { db: opts.db, destroyOnClose: opts.ownsDb ?? true });
   await app.register(authPlugin, { config });
-  await app.register(auditPlugin);
+  if (opts.audit !== false) await app.register(auditPlugin);
+  else app.decorate('flushAudit', async () => undefined);
   await app.register(healthRoutes);
 
   const codes = await CodeTables.load(opts.db);

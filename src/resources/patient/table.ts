@@ -1,11 +1,10 @@
 /**
  * tblInsuree and the joins a Patient needs: family, head of family, photo. The address (village
- * chain) and the chosen facility come from the in-memory places (insureePlaces), not from joins.
+ * chain) and the chosen facility come from the in-memory places (villageDetails), not from joins.
  */
 import type { Knex } from 'knex';
-import type { VersionedTable } from '../../fhir/types.js';
+import type { Row, VersionedTable } from '../../fhir/types.js';
 import { versionedTable } from '../../db/legacy-history.js';
-import type { Row } from '../../fhir/types.js';
 
 export const insureeTable: VersionedTable = versionedTable('tblInsuree', 'InsureeID', 'InsureeUUID');
 
