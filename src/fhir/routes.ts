@@ -117,7 +117,7 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
   // history-system: over every type whose history the caller may read (rights per type, in the handler).
   app.get('/_history', async (request, reply) => {
     negotiate(request);
-    return sendFhir(request, reply, 200, (await systemHistory(request.query as Query, contextOf(request), registry.all())).body);
+    return sendFhir(request, reply, 200, (await systemHistory(request.query as Query, contextOf(request), registry.definitions())).body);
   });
   app.get('/:type', route('search-type', search));
   app.post('/:type/_search', route('search-type', search));

@@ -23,12 +23,18 @@ import type { FhirResponse } from './types.js';
 
 const DEFAULT_COUNT = 100;
 
-/** The boundary of a page: the last version served (its millisecond, type and row key). */
+/** The boundary of a page: the last version served (its millisecond, table and row key). */
 interface Boundary {
   at: number;
-  type: string;
+  table: string;
   pk: number;
 }
+
+/**
+ * Where a definition's rows sort among versions of the same millisecond: by type, then by source, as
+ * a type served from several tables has keys that collide across them.
+ */
+const orderName = (def: AnyResourceDefinition) => (def.source ? `${def.type}.${def.source}` : def.type);
 
 /** Types whose history the caller may read: the type-history right of each (administrators: all). */
 export function readableHistoryTypes(defs: AnyResourceDefinition[], ctx: RequestContext): AnyResourceDefinition[] {
@@ -44,7 +50,7 @@ export async function systemHistory(query: Query, ctx: RequestContext, defs: Any
   const count = Number.isFinite(asked) ? asked : DEFAULT_COUNT;
   const types = typesAsked(query._type, defs);
   const boundary = query._cursor === undefined ? undefined : boundaryOf(String(query._cursor));
-  const readable = readableHistoryTypes(types, ctx).sort((a, b) => compareText(a.type, b.type));
+  const readable = readableHistoryTypes(types, ctx).sort((a, b) => compareText(orderName(a), orderName(b)));
 
   // Up to count + 1 versions of each type after the boundary, then the first count + 1 of all.
   const candidates: { def: AnyResourceDefinition; row: Row; at: number; pk: number }[] = [];
@@ -62,7 +68,7 @@ export async function systemHistory(query: Query, ctx: RequestContext, defs: Any
       }
     }
   }
-  candidates.sort((a, b) => b.at - a.at || compareText(a.def.type, b.def.type) || b.pk - a.pk);
+  candidates.sort((a, b) => b.at - a.at || compareText(orderName(a.def), orderName(b.def)) || b.pk - a.pk);
   const page = candidates.slice(0, count);
   const more = candidates.length > count;
 
@@ -82,7 +88,7 @@ export async function systemHistory(query: Query, ctx: RequestContext, defs: Any
   const link = (extra?: string) => `${ctx.baseUrl}/_history?${params.toString()}${extra ? `&_cursor=${extra}` : ''}`;
   const links = [{ relation: 'self', url: link(query._cursor === undefined ? undefined : String(query._cursor)) }];
   const last = page.at(-1);
-  if (more && last) links.push({ relation: 'next', url: link(encodeCursor({ direction: 'next', key: [last.at, last.def.type, last.pk] })) });
+  if (more && last) links.push({ relation: 'next', url: link(encodeCursor({ direction: 'next', key: [last.at, orderName(last.def), last.pk] })) });
   const bundle = historyBundle(page.map((c) => items.get(c)!), { baseUrl: ctx.baseUrl, links });
   // Bundle.total is the size of the whole history, which would cost a count of every table: left out.
   delete bundle.total;
@@ -94,7 +100,7 @@ function after(q: Knex.QueryBuilder, def: AnyResourceDefinition, boundary: Bound
   const column = `t.${def.table.validityFrom}`;
   const start = new Date(boundary.at);
   const end = new Date(boundary.at + 1);
-  const order = compareText(def.type, boundary.type);
+  const order = compareText(orderName(def), boundary.table);
   if (order < 0) q.where(column, '<', start);
   else if (order > 0) q.where(column, '<', end);
   else {
@@ -114,11 +120,11 @@ function typesAsked(raw: Query[string], defs: AnyResourceDefinition[]): AnyResou
 
 function boundaryOf(raw: string): Boundary {
   const cursor = decodeCursor(raw);
-  const [at, type, pk] = cursor.key;
-  if (cursor.direction !== 'next' || cursor.key.length !== 3 || typeof at !== 'number' || typeof type !== 'string' || typeof pk !== 'number') {
+  const [at, table, pk] = cursor.key;
+  if (cursor.direction !== 'next' || cursor.key.length !== 3 || typeof at !== 'number' || typeof table !== 'string' || typeof pk !== 'number') {
     throw badRequest('_cursor is not a cursor issued by this server');
   }
-  return { at, type, pk };
+  return { at, table, pk };
 }
 
 function millisecondOf(value: unknown): number {
