@@ -170,6 +170,11 @@ function run(spec: LoadSpec, durationS: number): Promise<autocannon.Result> {
   });
 }
 
+/** Load without measuring: V8 compiles a server's paths when they get hot, not before. */
+export async function warmUp(spec: LoadSpec): Promise<void> {
+  if (spec.warmupS > 0) await run(spec, spec.warmupS);
+}
+
 export async function measure(spec: LoadSpec): Promise<LoadResult> {
   if (spec.warmupS > 0) await run(spec, spec.warmupS);
   const cpu0 = spec.pid ? processCpuMs(spec.pid) : undefined;

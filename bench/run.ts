@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { benchDbFromEnv, describeDb, prepare, sample, type BenchDb, type Samples } from './data.js';
-import { measure, othersCpuPct, type LoadResult, type LoadSpec } from './load.js';
+import { measure, othersCpuPct, warmUp, type LoadResult, type LoadSpec } from './load.js';
 import { installCleanup, spawnChild, stopAll, type Child } from './procs.js';
 import { printReport, ratios, type Ratio } from './report.js';
 import { encodeCursor } from '../src/fhir/search/paging.js';
@@ -349,23 +349,27 @@ async function main(): Promise<number> {
     log(`warning: other processes use ${busy} % of this machine's CPU: the numbers will be noisy${opts.waitQuietS ? '' : ' (see --wait-quiet)'}`);
   }
   const results = new Map<string, LoadResult[]>();
+  const specOf = (run: RunDef): LoadSpec => ({
+    name: run.name,
+    url: run.target.url,
+    path: run.path,
+    method: run.method,
+    body: run.body,
+    headers: run.headers,
+    connections: opts.connections,
+    durationS: opts.durationS,
+    warmupS: opts.warmupS,
+    pid: run.target.child.pid,
+    database: db.name,
+  });
+  // Every run warms its target once before any is measured: otherwise the first run on a target
+  // (ours-read) pays for compiling the code paths all the others share.
+  log('warming up every run');
+  for (const run of runs) await warmUp(specOf(run));
   for (let round = 1; round <= opts.rounds; round++) {
     for (const run of runs) {
       if (opts.waitQuietS) await waitQuiet(opts.waitQuietS, pids, db.name);
-      const spec: LoadSpec = {
-        name: run.name,
-        url: run.target.url,
-        path: run.path,
-        method: run.method,
-        body: run.body,
-        headers: run.headers,
-        connections: opts.connections,
-        durationS: opts.durationS,
-        warmupS: opts.warmupS,
-        pid: run.target.child.pid,
-        database: db.name,
-      };
-      const r = await measure(spec);
+      const r = await measure(specOf(run));
       log(`${opts.rounds > 1 ? `round ${round} ` : ''}${run.name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${r.valid ? '' : ` — INVALID (${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`}`);
       results.set(run.name, [...(results.get(run.name) ?? []), r]);
     }

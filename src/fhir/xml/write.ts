@@ -29,9 +29,14 @@ const ATTR_ESCAPES: Record<string, string> = {
   '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;',
 };
 
+// Cheap first tests: most values hold no control character, surrogate or character to escape.
+// eslint-disable-next-line no-control-regex
+const MAYBE_NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const TO_ESCAPE = /[&<>"\t\n\r]/;
+
 function attr(value: string, path: string): string {
-  if (NOT_XML_CHAR.test(value)) throw cannotWrite(path, 'the value holds a character that XML 1.0 cannot carry');
-  return value.replace(/[&<>"\t\n\r]/g, (c) => ATTR_ESCAPES[c]);
+  if (MAYBE_NOT_XML_CHAR.test(value) && NOT_XML_CHAR.test(value)) throw cannotWrite(path, 'the value holds a character that XML 1.0 cannot carry');
+  return TO_ESCAPE.test(value) ? value.replace(/[&<>"\t\n\r]/g, (c) => ATTR_ESCAPES[c]) : value;
 }
 
 const DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
@@ -100,15 +105,16 @@ function xhtmlDiv(div: unknown, path: string): string {
 }
 
 class Writer {
-  private readonly out: string[] = [];
+  // One string grown by concatenation: V8 joins the pieces once, when text() reads it.
+  private out = '';
   constructor(private readonly pretty: boolean) {}
 
   text() {
-    return this.out.join('');
+    return this.out;
   }
 
   private line(level: number) {
-    if (this.pretty) this.out.push(level === 0 && this.out.length === 0 ? '' : '\n', '  '.repeat(level));
+    if (this.pretty) this.out += (level === 0 && this.out === '' ? '' : '\n') + '  '.repeat(level);
   }
 
   resource(resource: unknown, path: string, level: number, root: boolean) {
@@ -117,53 +123,44 @@ class Writer {
     if (typeof type !== 'string' || !isResourceType(type)) {
       throw cannotWrite(path, `resourceType ${JSON.stringify(type)} is not an R4 resource type`);
     }
-    this.check(resource, type, path, true);
+    const names = this.members(resource, type, path, true);
     this.line(level);
-    this.out.push('<', type, root ? ` xmlns="${FHIR_NS}"` : '');
-    if (this.hasContent(resource, type, true)) {
-      this.out.push('>');
-      this.children(resource, type, path, level + 1);
+    this.out += '<' + type + (root ? ` xmlns="${FHIR_NS}"` : '');
+    if (names.length) {
+      this.out += '>';
+      this.children(resource, type, names, path, level + 1);
       this.line(level);
-      this.out.push('</', type, '>');
+      this.out += '</' + type + '>';
     } else {
-      this.out.push('/>');
+      this.out += '/>';
     }
   }
 
-  /** Whether a complex value has child elements (not just attributes). */
-  private hasContent(value: Record<string, unknown>, type: string, isResource: boolean) {
-    for (const key of Object.keys(value)) {
-      if (isResource && key === 'resourceType') continue;
-      const prop = propertiesOf(type).get(key.startsWith('_') ? key.slice(1) : key);
-      if (!prop?.element.xmlAttr) return true;
-    }
-    return false;
-  }
-
-  /** Refuses properties the type does not have, and `_name` where FHIR XML has no place for it. */
-  private check(value: Record<string, unknown>, type: string, path: string, isResource: boolean) {
-    const props = propertiesOf(type);
-    for (const key of Object.keys(value)) {
-      if (isResource && key === 'resourceType') continue;
-      const name = key.startsWith('_') ? key.slice(1) : key;
-      const prop = props.get(name);
-      if (!prop) throw cannotWrite(`${path}.${name}`, `${type} has no element ${name}`);
-      if (key !== name && (!isPrimitive(prop.type) || prop.element.xmlAttr)) {
-        throw cannotWrite(`${path}.${key}`, `${name} cannot carry an id or extensions`);
-      }
-    }
-  }
-
-  /** The child elements of a complex value, in model order (the value was checked). */
-  private children(value: Record<string, unknown>, type: string, path: string, level: number) {
+  /**
+   * The child elements of a complex value (not its attributes), in model order, in one pass over
+   * its keys that also refuses properties the type does not have, and `_name` where FHIR XML has
+   * no place for it. None: the element is empty but for its attributes.
+   */
+  private members(value: Record<string, unknown>, type: string, path: string, isResource: boolean): string[] {
     const props = propertiesOf(type);
     const names: string[] = [];
     for (const key of Object.keys(value)) {
-      const name = key.charCodeAt(0) === 95 /* _ */ ? key.slice(1) : key;
+      if (isResource && key === 'resourceType') continue;
+      const underscore = key.charCodeAt(0) === 95; /* _ */
+      const name = underscore ? key.slice(1) : key;
       const prop = props.get(name);
-      if (prop && !prop.element.xmlAttr && (key === name || value[name] === undefined)) names.push(name);
+      if (!prop) throw cannotWrite(`${path}.${name}`, `${type} has no element ${name}`);
+      if (underscore && (!isPrimitive(prop.type) || prop.element.xmlAttr)) {
+        throw cannotWrite(`${path}.${key}`, `${name} cannot carry an id or extensions`);
+      }
+      if (!prop.element.xmlAttr && (!underscore || value[name] === undefined)) names.push(name);
     }
     if (names.length > 1) names.sort((a, b) => props.get(a)!.order - props.get(b)!.order);
+    return names;
+  }
+
+  private children(value: Record<string, unknown>, type: string, names: string[], path: string, level: number) {
+    const props = propertiesOf(type);
     for (const name of names) this.element(value, name, props.get(name)!.type, path, level);
   }
 
@@ -190,7 +187,7 @@ class Writer {
       if (type === 'xhtml') {
         if (value == null) throw cannotWrite(path, 'the narrative div is missing');
         this.line(level);
-        this.out.push(xhtmlDiv(value, path));
+        this.out += xhtmlDiv(value, path);
         return;
       }
       if (value == null && ext == null) throw cannotWrite(path, 'neither a value nor extensions');
@@ -198,45 +195,45 @@ class Writer {
       const extra = ext ? Object.keys(ext).find((k) => k !== 'id' && k !== 'extension') : undefined;
       if (extra) throw cannotWrite(path, `_${name} may only carry id and extension, not ${extra}`);
       this.line(level);
-      this.out.push('<', name);
-      if (ext?.id !== undefined) this.out.push(' id="', attr(primitiveText(ext.id, 'string', path), path), '"');
-      if (value != null) this.out.push(' value="', attr(primitiveText(value, type, path), path), '"');
+      this.out += '<' + name;
+      if (ext?.id !== undefined) this.out += ' id="' + attr(primitiveText(ext.id, 'string', path), path) + '"';
+      if (value != null) this.out += ' value="' + attr(primitiveText(value, type, path), path) + '"';
       const extensions = ext?.extension;
       if (extensions === undefined) {
-        this.out.push('/>');
+        this.out += '/>';
         return;
       }
-      this.out.push('>');
+      this.out += '>';
       const list = Array.isArray(extensions) ? extensions : [extensions];
       list.forEach((e, i) => this.value('extension', 'Extension', e, undefined, `${path}.extension[${i}]`, level + 1));
       this.line(level);
-      this.out.push('</', name, '>');
+      this.out += '</' + name + '>';
       return;
     }
     if (value === null || value === undefined) throw cannotWrite(path, 'null is not a value');
     if (isResourceKind(type)) {
       this.line(level);
-      this.out.push('<', name, '>');
+      this.out += '<' + name + '>';
       this.resource(value, path, level + 1, false);
       this.line(level);
-      this.out.push('</', name, '>');
+      this.out += '</' + name + '>';
       return;
     }
     if (!isObject(value)) throw cannotWrite(path, `expected a ${type} object, found ${Array.isArray(value) ? 'an array' : typeof value}`);
-    this.check(value, type, path, false);
+    const names = this.members(value, type, path, false);
     this.line(level);
-    this.out.push('<', name);
+    this.out += '<' + name;
     for (const e of elementsOf(type)) {
       if (!e.xmlAttr || value[e.name] === undefined) continue;
-      this.out.push(' ', e.name, '="', attr(primitiveText(value[e.name], e.types[0], `${path}.${e.name}`), path), '"');
+      this.out += ' ' + e.name + '="' + attr(primitiveText(value[e.name], e.types[0], `${path}.${e.name}`), path) + '"';
     }
-    if (this.hasContent(value, type, false)) {
-      this.out.push('>');
-      this.children(value, type, path, level + 1);
+    if (names.length) {
+      this.out += '>';
+      this.children(value, type, names, path, level + 1);
       this.line(level);
-      this.out.push('</', name, '>');
+      this.out += '</' + name + '>';
     } else {
-      this.out.push('/>');
+      this.out += '/>';
     }
   }
 }
