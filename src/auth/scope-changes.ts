@@ -45,9 +45,18 @@ export class ScopeChanges {
     this.subscriber.on('error', (err) => opts.log.error({ err }, 'scope invalidation: Redis subscriber error'));
   }
 
-  /** Subscribes to the other instances' changes (resolves at once without Redis). */
+  /**
+   * Subscribes to the other instances' changes. Start-up waits for Redis 2 s at most: while it is
+   * away, the other instances' changes reach this one within the cache lifetime (ioredis subscribes
+   * again when it reconnects).
+   */
   async start(): Promise<void> {
-    await this.subscriber?.subscribe(SCOPE_CHANNEL);
+    if (!this.subscriber) return;
+    const subscribed = this.subscriber.subscribe(SCOPE_CHANNEL).then(
+      () => undefined,
+      (err) => this.opts.log.error({ err }, 'scope invalidation: could not subscribe'),
+    );
+    await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   }
 
   /** Applies a committed change here, then tells the other instances. */

@@ -86,9 +86,12 @@ export class UserDirectory {
     return (this.cache.get(username)?.expires ?? 0) > Date.now();
   }
 
+  /** Drops a user, whatever the case of the name it was looked up by (SQL Server compares without case). */
   forget(username: string) {
     this.epoch++;
     this.cache.delete(username);
+    const lower = username.toLowerCase();
+    for (const name of this.cache.keys()) if (name.toLowerCase() === lower) this.cache.delete(name);
   }
 
   /** Drops every cached user the predicate selects (and unknown names, which a write may have created). */
