@@ -13,7 +13,7 @@ import ClientPgLite from 'knex-pglite';
 import ClientPG from 'knex/lib/dialects/postgres/index.js';
 import { createHash } from 'node:crypto';
 import type { DbConfig } from '../config.js';
-import { createLegacySchema, createPerformanceIndexes } from './legacy-schema/index.js';
+import { createLegacySchema, createOptionalTables, createPerformanceIndexes } from './legacy-schema/index.js';
 import { loadDemoData } from './demo/index.js';
 import { migrateOwnTables } from './migrations/index.js';
 
@@ -96,6 +96,7 @@ export function knexOverPglite(pglite: PGlite): Knex {
 /** Creates the legacy schema (and the demo data) in an empty database. */
 export async function initialiseDatabase(knex: Knex, withDemo: boolean): Promise<void> {
   await createLegacySchema(knex);
+  await createOptionalTables(knex);
   await createPerformanceIndexes(knex);
   if (withDemo) await loadDemoData(knex);
   await migrateOwnTables(knex);

@@ -5,4 +5,6 @@ export interface ResourceDeps {
   codes: CodeTables;
   /** Base URL under which insuree photos are published. */
   photoBaseUrl: string;
+  /** Tables of the modular openIMIS this database has (src/db/optional-tables.ts); none when absent. */
+  optionalTables?: ReadonlySet<string>;
 }

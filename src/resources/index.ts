@@ -12,6 +12,7 @@ import { contractResource } from './contract/index.js';
 import { medicationResource } from './medication/index.js';
 import { activityDefinitionResource } from './activity-definition/index.js';
 import { claimResource } from './claim/index.js';
+import { ATTACHMENT_TABLE } from './claim/attachments.js';
 import { claimResponseResource } from './claim-response/index.js';
 import { practitionerResource } from './practitioner/index.js';
 import { practitionerRoleResource } from './practitioner-role/index.js';
@@ -27,7 +28,7 @@ export function createResources(deps: ResourceDeps): AnyResourceDefinition[] {
     organizationResource(deps),
     practitionerResource(),
     practitionerRoleResource(),
-    claimResource(),
+    claimResource({ attachments: deps.optionalTables?.has(ATTACHMENT_TABLE) ?? false }),
     claimResponseResource(),
     medicationResource(),
     activityDefinitionResource(),
