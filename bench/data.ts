@@ -84,6 +84,10 @@ export interface Samples {
   uuids: string[];
   chfids: string[];
   namePrefixes: string[];
+  /** UUIDs of health facilities with claims (Claim?provider=). */
+  facilities: string[];
+  /** Keys (InsureeID) that start the last pages of Patient?gender=female&_count=20. */
+  lastPageKeys: number[];
 }
 
 /** Random current insurees: their UUIDs, CHFIDs and the first three letters of their last names. */
@@ -97,10 +101,22 @@ export async function sample(db: BenchDb, n: number): Promise<Samples> {
       [n],
     );
     if (rows.length < Math.min(n, 100)) throw new Error(`only ${rows.length} current insurees to sample from`);
+    const facilities = await c.query<{ uuid: string }>(
+      `SELECT "HfUUID" AS uuid FROM "tblHF" h
+        WHERE "ValidityTo" IS NULL AND EXISTS (SELECT 1 FROM "tblClaim" c WHERE c."HFID" = h."HfID" AND c."ValidityTo" IS NULL)`,
+    );
+    // The cursor of a last page is the key of the row before it: the 20 last female insurees and
+    // the 20 before them, ..., the last ten pages.
+    const last = await c.query<{ id: number }>(
+      `SELECT "InsureeID" AS id FROM "tblInsuree" WHERE "ValidityTo" IS NULL AND "Gender" = 'F'
+        ORDER BY "InsureeID" DESC OFFSET 20 LIMIT 200`,
+    );
     return {
       uuids: rows.map((r) => r.uuid.toLowerCase()),
       chfids: rows.map((r) => r.chfid),
       namePrefixes: rows.map((r) => r.last.slice(0, 3)),
+      facilities: facilities.rows.map((r) => r.uuid.toLowerCase()),
+      lastPageKeys: last.rows.filter((_r, i) => i % 20 === 0).map((r) => Number(r.id)),
     };
   });
 }

@@ -13,6 +13,9 @@ export interface LoadSpec {
   url: string;
   /** A new path (with query) for each request. */
   path: () => string;
+  /** GET unless given; a body, when given, is made anew for each request too. */
+  method?: 'GET' | 'POST';
+  body?: () => string;
   headers?: Record<string, string>;
   connections: number;
   durationS: number;
@@ -144,9 +147,10 @@ function run(spec: LoadSpec, durationS: number): Promise<autocannon.Result> {
         timeout: 10,
         requests: [
           {
-            method: 'GET',
+            method: spec.method ?? 'GET',
             setupRequest: (request: autocannon.Request) => {
               request.path = spec.path();
+              if (spec.body) request.body = spec.body();
               return request;
             },
           },

@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/profile.ts [--requests N] [--concurrency C] [--only ours-read,...] [--sql] [--explain]
  *
- * --sql lists the statements issued; --explain shows the plan of the last one of each workload and
+ * --sql lists the statements issued; --explain shows the plan of the last SELECT of each workload and
  * its warm planning and execution times (median of 5 EXPLAIN ANALYZE on one connection).
  *
  * Run `npm run bench` once first (it creates and seeds the database). For a CPU profile of the same
@@ -21,6 +21,7 @@ import { openDatabase } from '../src/db/connect.js';
 import { buildApp } from '../src/app.js';
 import { benchDbFromEnv, inspect, sample } from './data.js';
 import { openNamedStatementsDatabase } from './targets/named-client.js';
+import { encodeCursor } from '../src/fhir/search/paging.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,9 +62,14 @@ const statements = new Map<string, number>();
 const lastQuery: { value?: { sql: string; bindings: unknown[] } } = {};
 db.on('query', (q: { __knexQueryUid: string; sql: string; bindings?: unknown[] }) => {
   started.set(q.__knexQueryUid, performance.now());
-  lastQuery.value = { sql: q.sql, bindings: q.bindings ?? [] };
+  if (/^\s*select/i.test(q.sql) && !q.sql.includes('"fhir_audit_event"')) lastQuery.value = { sql: q.sql, bindings: q.bindings ?? [] };
   queries++;
-  const shape = q.sql.replace(/\$\d+/g, '?');
+  // Multi-row inserts (the audit trail's batches), IN lists and savepoints count as one shape each.
+  const shape = q.sql
+    .replace(/\$\d+/g, '?')
+    .replace(/(\([?, ]+\))(, \([?, ]+\))+/g, '$1, ...')
+    .replace(/ in \(\?(, \?)+\)/g, ' in (?, ...)')
+    .replace(/SAVEPOINT trx\d+/g, 'SAVEPOINT trx…');
   statements.set(shape, (statements.get(shape) ?? 0) + 1);
 });
 const finished = (_r: unknown, q: { __knexQueryUid: string }) => {
@@ -80,20 +86,62 @@ const s = await sample(benchDb, 2000);
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
 const base = '/api/api_fhir_r4';
 
-const workloads: Record<string, () => string> = {
-  'ours-read': () => `${base}/Patient/${pick(s.uuids)}`,
-  'ours-search-id': () => `${base}/Patient?identifier=${encodeURIComponent(pick(s.chfids))}`,
-  'ours-search-name': () => `${base}/Patient?name=${encodeURIComponent(pick(s.namePrefixes))}&_count=10`,
-  'ours-metadata': () => `${base}/metadata`,
+interface Workload {
+  url: () => string;
+  method?: 'GET' | 'POST';
+  payload?: () => string;
+  headers?: Record<string, string>;
+}
+const page = `${base}/Patient?gender=female&_count=20`;
+const xml = { accept: 'application/fhir+xml' };
+// The Patients the transaction workload updates (unchanged), as this server serves them.
+const patients = await Promise.all(
+  s.uuids.slice(0, 100).map(async (uuid) => (await app.inject({ url: `${base}/Patient/${uuid}`, headers: { authorization: `Bearer ${token}` } })).json() as { id: string }),
+);
+const workloads: Record<string, Workload> = {
+  'ours-read': { url: () => `${base}/Patient/${pick(s.uuids)}` },
+  'ours-search-id': { url: () => `${base}/Patient?identifier=${encodeURIComponent(pick(s.chfids))}` },
+  'ours-search-name': { url: () => `${base}/Patient?name=${encodeURIComponent(pick(s.namePrefixes))}&_count=10` },
+  'ours-page-first': { url: () => page },
+  'ours-page-last': { url: () => `${page}&_cursor=${encodeCursor({ direction: 'next', key: [pick(s.lastPageKeys)] })}` },
+  'ours-claims': { url: () => `${base}/Claim?provider=${pick(s.facilities)}&_count=10` },
+  'ours-claims-include': { url: () => `${base}/Claim?provider=${pick(s.facilities)}&_count=10&_include=Claim:patient` },
+  'ours-transaction': {
+    url: () => `${base}/`,
+    method: 'POST',
+    headers: { 'content-type': 'application/fhir+json' },
+    payload: () => {
+      const update = pick(patients);
+      return JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          { resource: update, request: { method: 'PUT', url: `Patient/${update.id}` } },
+          { request: { method: 'GET', url: `Patient/${pick(s.uuids)}` } },
+          { request: { method: 'GET', url: `Patient?identifier=${encodeURIComponent(pick(s.chfids))}` } },
+        ],
+      });
+    },
+  },
+  'ours-read-xml': { url: () => `${base}/Patient/${pick(s.uuids)}`, headers: xml },
+  'ours-page-xml': { url: () => page, headers: xml },
+  'ours-metadata': { url: () => `${base}/metadata` },
+  // Floors of this app's stack: a public route without SQL, and one with one `select 1`.
+  health: { url: () => '/health' },
+  ready: { url: () => '/ready' },
 };
+const send = (w: Workload) =>
+  app.inject({ method: w.method ?? 'GET', url: w.url(), payload: w.payload?.(), headers: { authorization: `Bearer ${token}`, ...w.headers } });
 const only = values.only ? new Set(values.only.split(',')) : undefined;
 
 console.log(`${total} requests per workload, concurrency ${concurrency}, in-process (app.inject)`);
 console.log('workload           req/s   wall ms/req  CPU ms/req (user+sys)  SQL/req  SQL wait ms/req  bytes/resp');
-for (const [name, path] of Object.entries(workloads)) {
-  if (only && !only.has(name)) continue;
-  // warm-up
-  for (let i = 0; i < 300; i++) await app.inject({ url: path(), headers: { authorization: `Bearer ${token}` } });
+const selected = Object.entries(workloads).filter(([name]) => !only || only.has(name));
+// Warm-up of every selected workload first (the shared code paths get compiled by V8 once), so that
+// the first workload measured is not the one that pays for it; then a short one before each.
+for (let i = 0; i < 300; i++) for (const [, workload] of selected) await send(workload);
+for (const [name, workload] of selected) {
+  for (let i = 0; i < 100; i++) await send(workload);
   queries = 0;
   dbMs = 0;
   statements.clear();
@@ -108,7 +156,7 @@ for (const [name, path] of Object.entries(workloads)) {
     Array.from({ length: concurrency }, async () => {
       while (next < total) {
         next++;
-        const res = await app.inject({ url: path(), headers: { authorization: `Bearer ${token}` } });
+        const res = await send(workload);
         if (res.statusCode !== 200) bad++;
         bytes += res.rawPayload.length;
       }
@@ -203,4 +251,28 @@ function summarise(p: CpuProfile) {
   console.log(top(byWhere, 18));
   console.log('    by function:');
   console.log(top(byFn, 25));
+  // Inclusive time: a sample counts for every distinct package and function of our code on its stack.
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inPkg = new Map<string, number>();
+  const inFn = new Map<string, number>();
+  for (let i = 0; i < p.samples.length; i++) {
+    const dt = p.timeDeltas[i] ?? 0;
+    if (byId.get(p.samples[i])?.callFrame.functionName === '(idle)') continue;
+    const pkgs = new Set<string>();
+    const fns = new Set<string>();
+    for (let id: number | undefined = p.samples[i]; id !== undefined; id = parent.get(id)) {
+      const { url, functionName, lineNumber } = byId.get(id)!.callFrame;
+      if (!url) continue;
+      const w = where(url, functionName);
+      pkgs.add(w.startsWith('src/') ? w.split('/').slice(0, 2).join('/') : w);
+      if (w.startsWith('src/')) fns.add(`${functionName || '(anonymous)'} ${w}:${lineNumber + 1}`);
+    }
+    for (const k of pkgs) inPkg.set(k, (inPkg.get(k) ?? 0) + dt);
+    for (const k of fns) inFn.set(k, (inFn.get(k) ?? 0) + dt);
+  }
+  console.log('    inclusive, by package or src folder:');
+  console.log(top(inPkg, 18));
+  console.log('    inclusive, our functions:');
+  console.log(top(inFn, 30));
 }

@@ -15,6 +15,7 @@ import { benchDbFromEnv, describeDb, prepare, sample, type BenchDb, type Samples
 import { measure, othersCpuPct, type LoadResult, type LoadSpec } from './load.js';
 import { installCleanup, spawnChild, stopAll, type Child } from './procs.js';
 import { printReport, ratios, type Ratio } from './report.js';
+import { encodeCursor } from '../src/fhir/search/paging.js';
 
 const USAGE = `Usage: npm run bench -- [options]
   --insurees N      insurees in the bench database (default 100000; seeded when it holds fewer)
@@ -23,7 +24,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --connections C   concurrent connections (default 10)
   --rounds R        repeat every run R times and report the median (default 1)
   --samples N       random insurees the requests are drawn from (default 2000)
-  --only LIST       comma list of runs: bare,ceiling-read,ours-read,ceiling-search,ours-search-id,ours-search-name
+  --only LIST       comma list of runs: bare,ceiling-read,ours-read,ceiling-search,ours-search-id,ours-search-name,
+                    ours-read-noaudit,ours-page-first,ours-page-last,ours-claims,ours-claims-include,
+                    ours-transaction,ours-read-xml,ours-page-xml
   --wait-quiet S    before each run, wait up to S seconds for other processes to use < 10 % CPU
                     (shared machines; default 0: just report their share in the "others %" column)
   --experiments     also run the analysis variants: the ceiling with this server's SQL (unnamed and
@@ -81,6 +84,9 @@ class UsageError extends Error {}
 const RUN_NAMES = [
   'bare', 'ceiling-read', 'ceiling-read-joins', 'ceiling-read-joins-prepared', 'ours-read', 'ours-named-read',
   'ceiling-search', 'ours-search-id', 'ours-named-search-id', 'ours-search-name', 'ours-named-search-name',
+  // The engine's costlier paths (issue 3) and the audit trail's cost (issue 5).
+  'ours-read-noaudit', 'ours-page-first', 'ours-page-last', 'ours-claims', 'ours-claims-include',
+  'ours-transaction', 'ours-read-xml', 'ours-page-xml',
 ];
 const EXPERIMENTS = new Set(['ceiling-read-joins', 'ceiling-read-joins-prepared', 'ours-named-read', 'ours-named-search-id', 'ours-named-search-name']);
 
@@ -176,15 +182,26 @@ interface RunDef {
   name: string;
   target: Target;
   path: () => string;
+  method?: 'GET' | 'POST';
+  body?: () => string;
   headers?: Record<string, string>;
   /** Checks one response before the load: a wrong answer fast is no result. */
-  check: (body: { resourceType?: string; id?: string; entry?: { resource?: { id?: string } }[] }) => string | undefined;
+  check: (body: { resourceType?: string; id?: string; type?: string; entry?: { resource?: { id?: string } }[] }) => string | undefined;
 }
 
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
 
-function defineRuns(t: { bare: Target; ceiling: Target; ours: Target; named?: Target }, s: Samples, token: string): RunDef[] {
+function defineRuns(
+  t: { bare: Target; ceiling: Target; ours: Target; noAudit: Target; named?: Target },
+  s: Samples,
+  token: string,
+  patients: Patient[],
+): RunDef[] {
   const auth = { authorization: `Bearer ${token}` };
+  const xml = { ...auth, accept: 'application/fhir+xml' };
+  const page = `${BASE}/Patient?gender=female&_count=20`;
+  const transaction = (b: { resourceType?: string; type?: string }) =>
+    b.type === 'transaction-response' ? undefined : `expected a transaction-response, got ${b.resourceType} ${b.type}`;
   const patient = (b: { resourceType?: string }) => (b.resourceType === 'Patient' ? undefined : `expected a Patient, got ${b.resourceType}`);
   const bundle = (b: { resourceType?: string; entry?: unknown[] }) =>
     b.resourceType !== 'Bundle' ? `expected a Bundle, got ${b.resourceType}` : (b.entry?.length ?? 0) === 0 ? 'empty searchset' : undefined;
@@ -201,17 +218,70 @@ function defineRuns(t: { bare: Target; ceiling: Target; ours: Target; named?: Ta
     { name: 'ours-named-search-id', target: named, path: () => `${BASE}/Patient?identifier=${encodeURIComponent(pick(s.chfids))}`, headers: auth, check: bundle },
     { name: 'ours-search-name', target: t.ours, path: () => `${BASE}/Patient?name=${encodeURIComponent(pick(s.namePrefixes))}&_count=10`, headers: auth, check: bundle },
     { name: 'ours-named-search-name', target: named, path: () => `${BASE}/Patient?name=${encodeURIComponent(pick(s.namePrefixes))}&_count=10`, headers: auth, check: bundle },
+    { name: 'ours-read-noaudit', target: t.noAudit, path: () => `${BASE}/Patient/${pick(s.uuids)}`, headers: auth, check: patient },
+    // Deep paging: the first page, and the last ten pages through their keyset cursors (the links
+    // a client following `next` arrives at).
+    { name: 'ours-page-first', target: t.ours, path: () => page, headers: auth, check: bundle },
+    { name: 'ours-page-last', target: t.ours, path: () => `${page}&_cursor=${encodeCursor({ direction: 'next', key: [pick(s.lastPageKeys)] })}`, headers: auth, check: bundle },
+    // A page of claims, and the same with their patients included (one more query, not one per claim).
+    { name: 'ours-claims', target: t.ours, path: () => `${BASE}/Claim?provider=${pick(s.facilities)}&_count=10`, headers: auth, check: bundle },
+    { name: 'ours-claims-include', target: t.ours, path: () => `${BASE}/Claim?provider=${pick(s.facilities)}&_count=10&_include=Claim:patient`, headers: auth, check: bundle },
+    // A transaction Bundle: an update (unchanged content: one history row per request), a read and a search.
+    {
+      name: 'ours-transaction',
+      target: t.ours,
+      path: () => `${BASE}/`,
+      method: 'POST',
+      body: () => transactionBundle(pick(patients), pick(s.uuids), pick(s.chfids)),
+      headers: { ...auth, 'content-type': 'application/fhir+json' },
+      check: transaction,
+    },
+    { name: 'ours-read-xml', target: t.ours, path: () => `${BASE}/Patient/${pick(s.uuids)}`, headers: xml, check: patient },
+    { name: 'ours-page-xml', target: t.ours, path: () => page, headers: xml, check: bundle },
   ];
   return t.named ? runs : runs.filter((r) => !EXPERIMENTS.has(r.name));
 }
 
+type Patient = { resourceType: 'Patient'; id: string };
+
+function transactionBundle(update: Patient, readId: string, chfid: string): string {
+  return JSON.stringify({
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      { resource: update, request: { method: 'PUT', url: `Patient/${update.id}` } },
+      { request: { method: 'GET', url: `Patient/${readId}` } },
+      { request: { method: 'GET', url: `Patient?identifier=${encodeURIComponent(chfid)}` } },
+    ],
+  });
+}
+
+/** The Patients the transaction run updates (unchanged), as this server serves them. */
+async function fetchPatients(target: Target, token: string, uuids: string[]): Promise<Patient[]> {
+  const out: Patient[] = [];
+  for (const uuid of uuids) {
+    const res = await fetch(`${target.url}${BASE}/Patient/${uuid}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+    if (res.status !== 200) throw new Error(`GET Patient/${uuid} answered ${res.status}`);
+    out.push((await res.json()) as Patient);
+  }
+  return out;
+}
+
 async function smokeTest(run: RunDef): Promise<void> {
   const path = run.path();
-  const res = await fetch(`${run.target.url}${path}`, { headers: run.headers, signal: AbortSignal.timeout(10_000) });
+  const method = run.method ?? 'GET';
+  const res = await fetch(`${run.target.url}${path}`, { method, headers: run.headers, body: run.body?.(), signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
-  if (res.status !== 200) throw new Error(`${run.name}: GET ${path} answered ${res.status}: ${text.slice(0, 400)}`);
+  if (res.status !== 200) throw new Error(`${run.name}: ${method} ${path} answered ${res.status}: ${text.slice(0, 400)}`);
+  if (run.headers?.accept?.includes('xml')) {
+    // A FHIR XML document of the type the JSON check expects, from its root element.
+    const root = /^(?:<\?xml[^>]*>\s*)?<(\w+)[\s>]/.exec(text)?.[1];
+    const problem = run.check({ resourceType: root, entry: root === 'Bundle' && text.includes('<entry>') ? [{}] : [] });
+    if (problem || !res.headers.get('content-type')?.startsWith('application/fhir+xml')) throw new Error(`${run.name}: ${method} ${path}: ${problem ?? 'not FHIR XML'}`);
+    return;
+  }
   const problem = run.check(JSON.parse(text));
-  if (problem) throw new Error(`${run.name}: GET ${path}: ${problem}`);
+  if (problem) throw new Error(`${run.name}: ${method} ${path}: ${problem}`);
 }
 
 const median = (xs: number[]) => {
@@ -260,18 +330,20 @@ async function main(): Promise<number> {
 
   log('starting the targets');
   const experiments = opts.experiments || [...(opts.only ?? [])].some((n) => EXPERIMENTS.has(n));
-  const [bare, ceiling, ours, named] = await Promise.all([
+  const [bare, ceiling, ours, noAudit, named] = await Promise.all([
     startOwnTarget('bare', 'bench/targets/bare.ts', db),
     startOwnTarget('ceiling', 'bench/targets/ceiling.ts', db),
     startOurs(db, opts.cpuProf),
+    startOurs(db, false, 'ours-noaudit', 'bench/targets/ours-noaudit.ts'),
     experiments ? startOurs(db, opts.cpuProf, 'ours-named', 'bench/targets/ours-named.ts') : undefined,
   ]);
   const token = await login(ours.url);
-  const runs = defineRuns({ bare, ceiling, ours, named }, samples, token).filter((r) => !opts.only || opts.only.has(r.name));
+  const patients = await fetchPatients(ours, token, samples.uuids.slice(0, 200));
+  const runs = defineRuns({ bare, ceiling, ours, noAudit, named }, samples, token, patients).filter((r) => !opts.only || opts.only.has(r.name));
   for (const run of runs) await smokeTest(run);
   log(`targets ready: bare ${bare.url}, ceiling ${ceiling.url}, ours ${ours.url}${named ? `, ours-named ${named.url}` : ''}; ${runs.length} runs × ${opts.rounds} round(s) × (${opts.warmupS} + ${opts.durationS}) s, ${opts.connections} connections`);
 
-  const pids = [bare, ceiling, ours, named].flatMap((t) => (t ? [t.child.pid] : []));
+  const pids = [bare, ceiling, ours, noAudit, named].flatMap((t) => (t ? [t.child.pid] : []));
   const busy = await othersCpuPct(2000, pids, db.name);
   if (busy !== undefined && busy >= 10) {
     log(`warning: other processes use ${busy} % of this machine's CPU: the numbers will be noisy${opts.waitQuietS ? '' : ' (see --wait-quiet)'}`);
@@ -284,6 +356,8 @@ async function main(): Promise<number> {
         name: run.name,
         url: run.target.url,
         path: run.path,
+        method: run.method,
+        body: run.body,
         headers: run.headers,
         connections: opts.connections,
         durationS: opts.durationS,

@@ -22,6 +22,7 @@ import type { AnyResourceDefinition } from './fhir/types.js';
 import { createResources } from './resources/index.js';
 import { presentOptionalTables } from './db/optional-tables.js';
 import { CodeTables } from './resources/code-tables.js';
+import { Places } from './resources/places.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -38,6 +39,12 @@ export interface AppOptions {
   logger?: boolean;
   /** More resource definitions to serve, beside the openIMIS ones (the engine tests use this). */
   extraResources?: AnyResourceDefinition[];
+  /**
+   * false leaves the audit trail out: for the benchmark that measures its cost only
+   * (bench/targets/ours-noaudit.ts). Deliberately no configuration variable: a deployment cannot
+   * turn auditing off.
+   */
+  audit?: boolean;
 }
 
 /** The FHIR API answers at /<SITE_ROOT>/api_fhir_r4 and, for older clients, /<SITE_ROOT>/api_fhir. */
@@ -87,13 +94,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(hardeningPlugin, { config });
   await app.register(dbPlugin, { db: opts.db, destroyOnClose: opts.ownsDb ?? true });
   await app.register(authPlugin, { config });
-  await app.register(auditPlugin);
+  if (opts.audit !== false) await app.register(auditPlugin);
+  else app.decorate('flushAudit', async () => undefined);
   await app.register(healthRoutes);
 
   const codes = await CodeTables.load(opts.db);
   const operations = new OperationRegistry(createOperations());
+  const places = new Places(opts.db, config.locationCacheSeconds * 1000);
   const optionalTables = await presentOptionalTables(opts.db);
-  const registry = new Registry([...createResources({ codes, photoBaseUrl: config.siteUrl || '', optionalTables }), ...(opts.extraResources ?? [])]);
+  const registry = new Registry([...createResources({ codes, places, photoBaseUrl: config.siteUrl || '', optionalTables }), ...(opts.extraResources ?? [])]);
   app.decorate('fhirTypes', registry.all().map((d) => d.type));
   for (const basePath of basePaths(config)) {
     await app.register(loginRoutes, { prefix: basePath });

@@ -49,6 +49,8 @@ export interface Config {
   jwt: { expiresInSeconds: number; privateKeyFile: string; publicKeyFile: string };
   loginLockout: { enabled: boolean; failureLimit: number; cooloffMinutes: number };
   currency: string;
+  /** Seconds the locations and health facilities held in memory serve before a reload (0: every request). */
+  locationCacheSeconds: number;
   db: DbConfig;
 }
 
@@ -166,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = loadEnv()):
       cooloffMinutes: int('LOGIN_LOCKOUT_COOLOFF_TIME', 5, 1),
     },
     currency: get('CURRENCY') ?? 'USD',
+    locationCacheSeconds: int('LOCATION_CACHE_SECONDS', 60, 0, 86_400),
     db,
   };
   if (problems.length) throw new ConfigError(problems);

@@ -7,7 +7,7 @@
  *   GET /Patient?identifier=CHFID  search by insurance number, searchset Bundle
  *
  * For the analysis (npm run bench -- --experiments), the same hand-written read with this server's
- * own SQL (src/resources/patient/table.ts: tblInsuree and 7 joins), as an unnamed statement like
+ * own SQL (src/resources/patient/table.ts: tblInsuree and its joins), as an unnamed statement like
  * knex sends it, and as a named (prepared) statement:
  *   GET /PatientJoined/:uuid   GET /PatientJoined/:uuid?prepared=1
  */

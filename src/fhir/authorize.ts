@@ -1,9 +1,9 @@
 /** Rights as data: each resource lists, per interaction, the rights of which a caller needs one. */
-import type { AnyResourceDefinition, Caller, Interaction } from './types.js';
+import type { Caller, Interaction, Rights } from './types.js';
 import { FhirError, forbidden } from './outcome.js';
 
 /** openIMIS rights: any one listed right suffices; administrators pass every check. */
-export function authorize(caller: Caller, def: AnyResourceDefinition, interaction: Interaction) {
+export function authorize(caller: Caller, def: { type: string; rights: Rights }, interaction: Interaction) {
   // PATCH is an update: it needs what update needs unless the resource says otherwise.
   const needed = def.rights[interaction] ?? (interaction === 'patch' ? def.rights.update : undefined);
   if (needed === undefined) {
@@ -13,3 +13,9 @@ export function authorize(caller: Caller, def: AnyResourceDefinition, interactio
   throw forbidden(`${interaction} on ${def.type} requires one of the openIMIS rights ${needed.join(', ')}`);
 }
 
+
+/** The same check as a boolean, for searches that leave out the sources a caller may not read. */
+export function allowed(caller: Caller, def: { rights: Rights }, interaction: Interaction): boolean {
+  const needed = def.rights[interaction] ?? (interaction === 'patch' ? def.rights.update : undefined);
+  return needed !== undefined && (caller.isAdmin || needed.length === 0 || needed.some((right) => caller.rights.has(right)));
+}

@@ -5,14 +5,14 @@
  * and POST bodies into Parameters, and lists it in the CapabilityStatement.
  */
 import type { OperationDefinition, Parameters, ParametersParameter, FhirResource } from 'fhir/r4.js';
-import type { AnyResourceDefinition, RequestContext } from './types.js';
+import type { RequestContext, ServedType } from './types.js';
 import type { FhirResponse } from './interactions/types.js';
 import { badRequest, forbidden, FhirError } from './outcome.js';
 import type { Query } from './search/parse.js';
 
 export interface OperationRequest {
   /** The resource type for type- and instance-level invocations. */
-  def?: AnyResourceDefinition;
+  def?: ServedType;
   id?: string;
   parameters: Parameters;
   /** A POSTed body that was a resource rather than Parameters (e.g. $validate). */
@@ -25,7 +25,7 @@ export interface Operation {
   name: string;
   definition: OperationDefinition;
   /** openIMIS rights of which a caller needs one; [] means any authenticated user. */
-  rights: number[] | ((def: AnyResourceDefinition | undefined) => number[]);
+  rights: number[] | ((def: ServedType | undefined) => number[]);
   /** Resource types it applies to ('*' = every registered type); system-level when definition.system. */
   types: string[] | '*';
   handler(req: OperationRequest, ctx: RequestContext): Promise<FhirResponse>;
@@ -61,7 +61,7 @@ export class OperationRegistry {
   }
 }
 
-export function authorizeOperation(ctx: RequestContext, op: Operation, def: AnyResourceDefinition | undefined) {
+export function authorizeOperation(ctx: RequestContext, op: Operation, def: ServedType | undefined) {
   const needed = typeof op.rights === 'function' ? op.rights(def) : op.rights;
   if (ctx.caller.isAdmin || needed.length === 0 || needed.some((r) => ctx.caller.rights.has(r))) return;
   throw forbidden(`$${op.name} requires one of the openIMIS rights ${needed.join(', ')}`);

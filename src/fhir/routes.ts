@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Registry } from './registry.js';
-import type { AnyResourceDefinition, Caller, Interaction, RequestContext } from './types.js';
+import type { Caller, Interaction, RequestContext, ServedType } from './types.js';
 import { FhirError, unauthorized } from './outcome.js';
 import { authorize } from './authorize.js';
 import { negotiate, sendFhir } from './formats.js';
@@ -19,6 +19,7 @@ import { capabilityStatement } from './capability.js';
 import { processBundle } from './interactions/bundle.js';
 import { authorizeOperation, operationInput, type OperationRegistry } from './operations.js';
 import { dialectFor } from '../db/dialect/index.js';
+import { runInteraction } from './sources/interactions.js';
 
 export interface FhirRoutesOptions {
   registry: Registry;
@@ -50,16 +51,17 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
       db: app.db,
       dialect,
       caller: request.caller,
-      resolve: (type) => registry.get(type),
+      resolve: (type, source) => registry.get(type, source),
+      served: (type) => registry.served(type),
       baseUrl: `${origin}${opts.basePath}`,
       currency: opts.currency,
       now: () => new Date(),
     };
   };
 
-  const resourceOf = (request: FastifyRequest): AnyResourceDefinition => {
+  const resourceOf = (request: FastifyRequest): ServedType => {
     const { type } = request.params as { type: string };
-    const def = registry.get(type);
+    const def = registry.served(type);
     if (!def) throw new FhirError(404, { code: 'not-supported', diagnostics: `Resource type ${type} is not supported` });
     return def;
   };
@@ -92,7 +94,8 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
     authorize(ctx.caller, def, interaction);
     const params = request.params as { id?: string; vid?: string };
     const query = interactionQuery(request, interaction);
-    const response = await handler(
+    const response = await runInteraction(
+      handler,
       { def, id: params.id, versionId: params.vid, query, body: request.body, headers: request.headers as Record<string, string> },
       ctx,
     );
@@ -111,10 +114,10 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
     negotiate(request);
     return sendFhir(request, reply, 200, await processBundle(request.body, contextOf(request)));
   });
-  // history-system: over every type whose history the caller may read (rights per type, in the handler).
+  // history-system: over every table whose history the caller may read (rights per source, in the handler).
   app.get('/_history', async (request, reply) => {
     negotiate(request);
-    return sendFhir(request, reply, 200, (await systemHistory(request.query as Query, contextOf(request), registry.all())).body);
+    return sendFhir(request, reply, 200, (await systemHistory(request.query as Query, contextOf(request), registry.definitions())).body);
   });
   app.get('/:type', route('search-type', search));
   app.post('/:type/_search', route('search-type', search));

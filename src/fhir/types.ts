@@ -43,8 +43,13 @@ export interface RequestContext {
   db: Knex;
   dialect: Dialect;
   caller: Caller;
-  /** The definition of another registered resource type (for references, includes, chains). */
-  resolve(type: string): AnyResourceDefinition | undefined;
+  /**
+   * The single-table definition of a registered type (for references, includes, chains): the type's
+   * only one, or, for a type served from several tables, the source named (undefined without one).
+   */
+  resolve(type: string, source?: string): AnyResourceDefinition | undefined;
+  /** A registered type as served: one definition, or several sources (sources.ts). */
+  served(type: string): ServedType | undefined;
   /** Absolute base URL of the FHIR API the request came in on, e.g. http://host/api/api_fhir_r4 */
   baseUrl: string;
   currency: string;
@@ -67,6 +72,34 @@ export interface TokenColumn {
   caseInsensitive?: boolean;
   /** The column holds UUIDs, stored lower case: lower the searched code, skip codes that are no UUID. */
   lowerCase?: boolean;
+  /**
+   * FHIR codes that are conditions rather than stored values, each a WHERE built at request time (e.g.
+   * a status computed from dates against today). Only these codes match through this column then.
+   * Under `:not` the condition is negated: write it so that it is never NULL (test NULL columns).
+   */
+  conditions?: Record<string, (w: Knex.QueryBuilder, ctx: RequestContext) => void>;
+  /** A column holding the display text of the code (`:text` matches it). */
+  display?: string;
+  /** FHIR code → display, for mapped codes (`:text` matches the codes whose display matches). */
+  displays?: Record<string, string>;
+  /** This column lives in another table (see Via); the parameter's own `via` applies otherwise. */
+  via?: Via;
+}
+
+/**
+ * A hop to another table: the parameter's columns (named `v.<column>`), or for a reference the column
+ * holding the target's key, live in `table`, whose `key` matches the main table's `from`. Searched as
+ * `t.<from> IN (SELECT v.<key> FROM <table> v WHERE ...)` (NOT EXISTS for negations), included and
+ * chained the same way: no join in the main query, no query per row.
+ */
+export interface Via {
+  table: string;
+  /** Column of the main table, `t.<column>`. */
+  from: string;
+  /** Column of `table` that `from` matches. */
+  key: string;
+  /** Only rows of `table` where this column is NULL count (its current rows, e.g. a validity column). */
+  current?: string;
 }
 
 interface ParamBase {
@@ -76,20 +109,66 @@ interface ParamBase {
   definition?: string;
   /** A column usable in ORDER BY for _sort. */
   sortColumn?: string;
+  /** The parameter's columns live in another table (see Via). */
+  via?: Via;
 }
 
 export type SearchParamDecl = ParamBase &
   (
     | { type: 'string'; columns: string[] }
     | { type: 'token'; tokens: TokenColumn[] }
-    | { type: 'date'; column: string; precision: 'day' | 'instant' }
+    | {
+        type: 'date';
+        column: string;
+        precision: 'day' | 'instant';
+        /**
+         * A Period: `column` is its start, `endColumn` its end (inclusive at the column's precision);
+         * NULL at either end is open. Prefixes follow the FHIR rules for ranges (search.html#prefix).
+         */
+        endColumn?: string;
+        /**
+         * Day precision over timestamp columns that hold days (legacy datetime / smalldatetime): the
+         * day bounds are bound as UTC midnights, not 'YYYY-MM-DD' text, which SQL Server would read by
+         * the session's DATEFORMAT.
+         */
+        daysAsTimestamps?: boolean;
+      }
     | { type: 'number'; column: string }
+    | {
+        /** `[prefix]number[|system|code]`; a unit given must be the column's (no conversion). */
+        type: 'quantity';
+        column: string;
+        /** The unit of every value in the column (e.g. urn:iso:std:iso:4217 and a currency). */
+        unit?: { system: string; code: string } | ((ctx: RequestContext) => { system: string; code: string });
+      }
+    | {
+        /** Canonical URLs and URIs: exact match (`:below` / `:above` by path segments). */
+        type: 'uri';
+        column: string;
+      }
     | {
         type: 'reference';
         /** Column of the main table holding the target's key. */
         column: string;
         /** Resource type referenced; its definition is looked up in the registry. */
         target: string;
+        /** The source of the target whose key the column holds, when the target type has several. */
+        targetSource?: string;
+        /**
+         * The target has the same type and this reference is its parent (e.g. Location.partOf): `:below`
+         * matches descendants and `:above` ancestors, up to this many levels.
+         */
+        hierarchyDepth?: number;
+        constant?: undefined;
+      }
+    | {
+        /** Every row references the same instance: one of the target's fixedInstances (by id). */
+        type: 'reference';
+        target: string;
+        constant: string;
+        column?: undefined;
+        hierarchyDepth?: undefined;
+        targetSource?: undefined;
       }
   );
 
@@ -105,6 +184,17 @@ export interface ResourceDefinition<R extends Resource = Resource> {
    */
   acceptedDeviations?: string[];
   table: VersionedTable;
+  /**
+   * When one FHIR type is served from several tables, each table is a complete definition of the
+   * type (a "source") with a name unique within the type: references into it name it (targetSource).
+   */
+  source?: string;
+  /**
+   * For a type with several sources: whether a new resource (create, conditional update that
+   * creates) belongs to this source, and that rule in words for the 422 when no source or several
+   * take a body. A body whose meta.profile names a source's profile goes to that source first.
+   */
+  takes?: { rule: string; test(resource: R): boolean };
   /** Business code column for reads such as Patient/<CHFID>. */
   codeColumn?: string;
   /**
@@ -141,3 +231,21 @@ export interface ResourceDefinition<R extends Resource = Resource> {
 }
 
 export type AnyResourceDefinition = ResourceDefinition<any>;
+
+/**
+ * A FHIR type served from several tables ("sources"), each a complete single-table definition with
+ * a `source` name. Ids are UUIDs, unique across the tables; rights are the union of the sources' (each
+ * interaction then checks the rights of the source it touches). See src/fhir/sources/README.md.
+ */
+export interface MultiSourceType {
+  type: string;
+  sources: AnyResourceDefinition[];
+  rights: Rights;
+}
+
+/** A registered type as routes and interactions see it. */
+export type ServedType = AnyResourceDefinition | MultiSourceType;
+
+export function isMultiSource(def: ServedType): def is MultiSourceType {
+  return 'sources' in def;
+}

@@ -4,6 +4,8 @@
  *   user's password fingerprint, so a password change invalidates them. Tokens issued by openIMIS
  *   itself are HS256 signed with the user's PrivateKey and are accepted too. The algorithm is pinned.
  * - HTTP Basic with openIMIS credentials, for connected apps.
+ * Users are interactive (tblUsers) or, where the modular core's tables exist, technical
+ * (core_TechnicalUser with Django password hashes; tokens openIMIS issued them use the global key).
  * - the user name a trusted gateway puts in REMOTE_USER_HEADER_NAME, only when
  *   REMOTE_USER_AUTHENTICATION is on.
  * Sets request.caller; rights are checked where each interaction declares them.
@@ -15,8 +17,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { UserDirectory, type LegacyUser } from '../auth/users.js';
-import { checkPassword } from '../auth/password.js';
 import { LoginGuard } from '../auth/lockout.js';
+import { ScopeChanges } from '../auth/scope-changes.js';
 import { unauthorized } from '../fhir/outcome.js';
 
 export const TOKEN_ISSUER = 'openimis-fhir-r4';
@@ -30,6 +32,7 @@ interface TokenPayload {
 declare module 'fastify' {
   interface FastifyInstance {
     users: UserDirectory;
+    scopeChanges: ScopeChanges;
     issueToken(user: LegacyUser): { token: string; exp: number };
     /** Checks a password, with the lock-out of repeated failures per client IP and user name. */
     verifyCredentials(username: string, password: string, ip: string): Promise<LegacyUser | null>;
@@ -39,8 +42,14 @@ declare module 'fastify' {
 export const authPlugin = fp(
   async (app: FastifyInstance, opts: { config: Config }) => {
     const { config } = opts;
-    const users = new UserDirectory(app.db, { rowSecurity: config.rowSecurity });
+    const users = new UserDirectory(app.db, { rowSecurity: config.rowSecurity, log: app.log });
     app.decorate('users', users);
+    // Writes that change what a row scope covers drop the cached users at once, on every instance.
+    const scopeChanges = new ScopeChanges(users, { redisUrl: config.rateLimit.redisUrl, log: app.log });
+    await scopeChanges.start();
+    users.attach(scopeChanges);
+    app.decorate('scopeChanges', scopeChanges);
+    app.addHook('onClose', () => scopeChanges.close());
     app.decorateRequest('caller', null);
 
     const keys = signingKeys(config);
@@ -75,7 +84,7 @@ export const authPlugin = fp(
     app.decorate('verifyCredentials', async (username: string, password: string, ip: string) => {
       await guard.check(ip, username);
       const user = await users.find(username);
-      if (user && checkPassword(password, user.privateKey, user.storedPassword)) {
+      if (user && (await users.verifyPassword(user, password))) {
         await guard.succeeded(ip, username);
         return user;
       }

@@ -1,6 +1,7 @@
 /** The resource registration list: adding a type is a new folder and one line here. */
 import type { AnyResourceDefinition } from '../fhir/types.js';
 import type { ResourceDeps } from './deps.js';
+import { Places } from './places.js';
 import { patientResource } from './patient/index.js';
 import { auditEventResource } from './audit-event/index.js';
 import { locationResource } from './location/index.js';
@@ -14,20 +15,25 @@ import { activityDefinitionResource } from './activity-definition/index.js';
 import { claimResource } from './claim/index.js';
 import { ATTACHMENT_TABLE } from './claim/attachments.js';
 import { claimResponseResource } from './claim-response/index.js';
-import { practitionerResource } from './practitioner/index.js';
-import { practitionerRoleResource } from './practitioner-role/index.js';
+import { officerPractitionerSource, practitionerResource } from './practitioner/index.js';
+import { officerPractitionerRoleSource, practitionerRoleResource } from './practitioner-role/index.js';
 import { communicationResource } from './communication/index.js';
 import { communicationRequestResource } from './communication-request/index.js';
 import { codeSystemDefinition, valueSetDefinition } from '../terminology/resources.js';
 
-export function createResources(deps: ResourceDeps): AnyResourceDefinition[] {
+/** Without `places` (resources built apart from an app), locations are read for each request. */
+export function createResources(options: Omit<ResourceDeps, 'places'> & { places?: Places }): AnyResourceDefinition[] {
+  const deps: ResourceDeps = { ...options, places: options.places ?? new Places(undefined, 0) };
   return [
     patientResource(deps),
     groupResource(deps),
-    locationResource(),
+    locationResource(deps),
     organizationResource(deps),
+    // Two sources each: claim administrators (tblClaimAdmin) and enrolment officers (tblOfficer).
     practitionerResource(),
+    officerPractitionerSource(),
     practitionerRoleResource(),
+    officerPractitionerRoleSource(),
     claimResource({ attachments: deps.optionalTables?.has(ATTACHMENT_TABLE) ?? false }),
     claimResponseResource(),
     medicationResource(),

@@ -24,6 +24,8 @@ export interface CodeMapping {
   fhirCodes(): string[];
   /** FHIR code → legacy value, as a search token map. */
   searchMap(): Record<string, string | number>;
+  /** FHIR code → display, for `:text` searches on the token. */
+  displays(): Record<string, string>;
 }
 
 export function loadMapping(name: string): CodeMapping {
@@ -49,5 +51,7 @@ export function loadMapping(name: string): CodeMapping {
     },
     fhirCodes: () => [...byFhir.keys()],
     searchMap: () => Object.fromEntries(file.codes.map((c) => [c.fhir, c.legacy])),
+    // The first display of a FHIR code (many-to-one mappings repeat it).
+    displays: () => Object.fromEntries([...file.codes].reverse().map((c) => [c.fhir, c.display])),
   };
 }

@@ -3,8 +3,11 @@
  * its `scope` hook, and its writes check the target location with `assertLocationAllowed`.
  */
 import type { Knex } from 'knex';
-import type { RequestContext } from '../fhir/types.js';
+import type { RequestContext, WriteContext } from '../fhir/types.js';
 import type { RowScope } from '../auth/scope.js';
+import type { ScopeChange } from '../auth/scope-changes.js';
+import type { ScopeChangePublisher } from '../auth/users.js';
+import { afterCommit } from '../db/after-commit.js';
 import { forbidden } from '../fhir/outcome.js';
 
 /** A caller without a scope sees nothing: the safe default should a caller come from elsewhere. */
@@ -12,6 +15,15 @@ const NOTHING: RowScope = { unrestricted: false, villageIds: [], districtIds: []
 
 export function scopeOf(ctx: Pick<RequestContext, 'caller'>): RowScope {
   return (ctx.caller as { scope?: RowScope }).scope ?? NOTHING;
+}
+
+/**
+ * A write changed what some row scopes cover (a location, an officer's villages, a facility...): the
+ * cached users concerned are dropped once the transaction commits, so the change is visible at once.
+ */
+export function scopeChanged(ctx: WriteContext, change: ScopeChange) {
+  const publisher = (ctx.caller as { scopeChanges?: ScopeChangePublisher }).scopeChanges;
+  if (publisher) afterCommit(ctx.tx, () => publisher.publish(change));
 }
 
 /** Insurees live in their current village when set, else in their family's village. */

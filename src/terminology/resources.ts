@@ -72,7 +72,7 @@ function derivedTable(db: Knex, rows: CatalogueRow[]): Knex.Raw {
 }
 
 const searchParams = (extra: SearchParamDecl[]): SearchParamDecl[] => [
-  { code: 'url', type: 'token', description: 'The canonical url', tokens: [{ column: 't.url' }] },
+  { code: 'url', type: 'uri', description: 'The canonical url', column: 't.url' },
   { code: 'name', type: 'string', description: 'Computer-friendly name', columns: ['t.name'], sortColumn: 't.name' },
   { code: 'title', type: 'string', description: 'Human-friendly name', columns: ['t.title'], sortColumn: 't.title' },
   { code: 'status', type: 'token', description: 'draft, active, retired, unknown', tokens: [{ column: 't.status', system: 'http://hl7.org/fhir/publication-status' }] },
@@ -137,7 +137,7 @@ export function codeSystemDefinition(cat: Catalogue = catalogue()): ResourceDefi
     },
     toFhir: (row) => row._resource as CodeSystem,
     searchParams: searchParams([
-      { code: 'system', type: 'token', description: 'The canonical url (as CodeSystem.url)', tokens: [{ column: 't.url' }] },
+      { code: 'system', type: 'uri', description: 'The canonical url (as CodeSystem.url)', column: 't.url' },
       { code: 'content-mode', type: 'token', description: 'complete, not-present, …', tokens: [{ column: 't.content', system: 'http://hl7.org/fhir/codesystem-content-mode' }] },
     ]),
     rights: READ,

@@ -71,7 +71,7 @@ export async function servedPaths(server: TestServer, types: string[]): Promise<
 }
 
 /** The types the server registers, in /metadata order. */
-export async function registeredTypes(server: TestServer): Promise<{ type: string; profile?: string }[]> {
+export async function registeredTypes(server: TestServer): Promise<{ type: string; profile?: string; supportedProfile?: string[] }[]> {
   const metadata = await server.fhir('metadata');
   return metadata.body.rest[0].resource;
 }

@@ -99,6 +99,20 @@ t.test('search: identifier, code, name, title, status, topic', async (t) => {
   t.same(await names('topic=P'), services.filter((s) => s.ServType === 'P').map((s) => s.ServCode).sort());
 });
 
+t.test('search: insurance-plan, the products whose current lines list the service', async (t) => {
+  const names = async (query: string) => ((await server.fhir(`ActivityDefinition?${query}&_count=1000`)).body.entry ?? []).map((e: any) => e.resource.name).sort();
+  const { coastal } = DEMO.products;
+  const listed = (await db('tblProductServices as ps').join('tblServices as s', 's.ServiceID', 'ps.ServiceID').where('ps.ProdID', coastal.id).whereNull('ps.ValidityTo').whereNull('s.ValidityTo').distinct('s.ServCode')).map((r: any) => r.ServCode).sort();
+  t.ok(listed.length > 0, `${listed.length} services`);
+  t.same(await names(`insurance-plan=${coastal.code}`), listed);
+  t.same(await names(`insurance-plan:identifier=${coastal.code}`), listed);
+  const plan = (await server.fhir(`InsurancePlan/${coastal.uuid}`)).body;
+  const counted = plan.extension.find((e: any) => e.url === `${IG}/StructureDefinition/insurance-plan-covered-count`).extension.find((e: any) => e.url === 'services').valueUnsignedInt;
+  t.equal(listed.length, counted, 'as many as the plan counts');
+  const rev = (await server.fhir(`InsurancePlan?identifier=${coastal.code}&_revinclude=ActivityDefinition:insurance-plan`)).body;
+  t.same(rev.entry.filter((e: any) => e.search.mode === 'include').map((e: any) => e.resource.name).sort(), listed);
+});
+
 t.test('create → read back → update → history → delete → 410', async (t) => {
   const created = await server.fhir('ActivityDefinition', { method: 'POST', body: JSON.stringify(newDefinition('TUS01')) });
   t.equal(created.status, 201, JSON.stringify(created.body));

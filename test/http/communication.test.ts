@@ -109,8 +109,17 @@ t.test('Communication: the demo feedback, read and searched', async (t) => {
     subject: { reference: `Patient/${insuree.InsureeUUID}` },
     about: [{ reference: `Claim/${valuated.uuid}`, display: valuated.code }],
     sender: { reference: `Patient/${insuree.InsureeUUID}` },
-    recipient: [{ type: 'Practitioner', identifier: { value: demoOfficer.Code } }],
+    recipient: [{ reference: `Practitioner/${String(demoOfficer.OfficerUUID).toLowerCase()}`, type: 'Practitioner' }],
   });
+  // The officer is served as Practitioner: the reference resolves, and searches and includes follow it.
+  t.equal((await server.fhir(read.body.recipient[0].reference)).body.identifier[1].value, demoOfficer.Code);
+  t.same(ids((await server.fhir(`Communication?recipient=${demoOfficer.Code}`)).body), [DEMO.feedback.uuid], 'recipient=<officer code>');
+  t.same(ids((await server.fhir(`Communication?recipient.family=${demoOfficer.LastName}`)).body), [DEMO.feedback.uuid], 'recipient.family');
+  const withOfficer = await server.fhir(`Communication?_id=${DEMO.feedback.uuid}&_include=Communication:recipient`);
+  t.same(withOfficer.body.entry.filter((e: any) => e.search.mode === 'include').map((e: any) => e.resource.id), [String(demoOfficer.OfficerUUID).toLowerCase()]);
+  const fromOfficer = await server.fhir(`Practitioner?identifier=${demoOfficer.Code}&_revinclude=Communication:recipient`);
+  t.ok(fromOfficer.body.entry.some((e: any) => e.search.mode === 'include' && e.resource.id === DEMO.feedback.uuid), 'Practitioner?_revinclude=Communication:recipient');
+  t.same(ids((await server.fhir(`Communication?recipient=Practitioner/${DEMO.claimAdmin.uuid}`)).body), [], 'a claim administrator is no recipient of feedback');
   t.ok(read.body.sent, 'sent = FeedbackDate');
   t.same(
     read.body.payload.map((p: any) => [p.extension[0].valueCodeableConcept.coding[0].code, p.contentString]),
@@ -176,7 +185,7 @@ t.test('deliver feedback: tblFeedback row, claim marked delivered with a history
   // What was delivered reads back, and the request is completed.
   t.same(res.body.payload.map((p: any) => p.contentString), ['yes', 'yes', 'yes', 'no', '2']);
   t.match(res.body, { about: [{ reference: `Claim/${checked.uuid}` }], subject: { reference: `Patient/${insuree.InsureeUUID}` }, sent });
-  t.match(res.body.recipient, [{ identifier: { value: 'E00001' } }], 'the officer who delivered it');
+  t.match(res.body.recipient, [{ reference: `Practitioner/${DEMO.officer.uuid}` }], 'the officer who delivered it');
   const read = await server.fhir(`Communication/${id}`, { token: officer });
   t.same(read.body, res.body);
   t.same(ids((await server.fhir(`Communication?about=Claim/${checked.uuid}`)).body), [id]);

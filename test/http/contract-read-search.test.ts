@@ -49,6 +49,23 @@ t.test('read by UUID: status, stage, dates, family, officer, head as offer party
   t.equal(contract.meta.profile[0], `${IG}/StructureDefinition/openimis-contract`);
 });
 
+t.test('author: the enrolment officer, served as Practitioner; search, chain, include, revinclude', async (t) => {
+  const officer = await db('tblOfficer').where('Code', DEMO.officer.code).whereNull('ValidityTo').first();
+  const sold = uuidsWhere((p) => p.OfficerID === officer.OfficerID);
+  t.ok(sold.length > 0 && sold.length < current.length);
+  t.equal((await server.fhir(`Practitioner/${DEMO.officer.uuid}`)).body.qualification[0].code.coding[0].code, 'EO', 'the author reference resolves');
+  t.same(await ids(`author=${DEMO.officer.code}`), sold, 'author=<officer code>');
+  t.same(await ids(`author=Practitioner/${DEMO.officer.uuid}`), sold, 'author=Practitioner/<uuid>');
+  t.same(await ids(`author.family=${DEMO.officer.lastName}`), sold, 'author.family chain');
+  t.same(await ids(`author=${DEMO.claimAdmin.uuid}`), [], 'a claim administrator sells no policy');
+  const withAuthor = (await server.fhir(`Contract?_id=${policies.active.uuid}&_include=Contract:author`)).body;
+  t.same(withAuthor.entry.filter((e: any) => e.search.mode === 'include').map((e: any) => `${e.resource.resourceType}/${e.resource.id}`), [`Practitioner/${DEMO.officer.uuid}`]);
+  const fromOfficer = (await server.fhir(`Practitioner?identifier=${DEMO.officer.code}&_revinclude=Contract:author&_count=100`)).body;
+  t.same(fromOfficer.entry.filter((e: any) => e.search.mode === 'include').map((e: any) => e.resource.id).sort(), sold, 'Practitioner?_revinclude=Contract:author');
+  const has = (await server.fhir(`Practitioner?_has:Contract:author:_id=${policies.active.uuid}`)).body;
+  t.same(has.entry.map((e: any) => e.resource.id), [DEMO.officer.uuid], '_has:Contract:author');
+});
+
 t.test('premiums: one complete contract-premium extension per contribution', async (t) => {
   const one = (await server.fhir(`Contract/${policies.active.uuid}`)).body;
   t.equal(premiums(one).length, 1);

@@ -99,6 +99,8 @@ t.test('search: identifier, status, policy-status', async (t) => {
   t.same(await ids('status=entered-in-error'), []);
   t.same(await ids('policy-status=expired'), uuidsWhere((p) => p.PolicyStatus === 8));
   t.same(await ids('policy-status=idle,ready'), [policies.idle.uuid, policies.ready.uuid].sort());
+  t.same(await ids('status:text=cancel'), uuidsWhere((p) => p.PolicyStatus === 4 || p.PolicyStatus === 8), 'status:text on the display');
+  t.same(await ids('policy-status:text=susp'), uuidsWhere((p) => p.PolicyStatus === 4));
 });
 
 t.test('search: insurance-plan by code, UUID, :identifier and chained name; _include and _revinclude', async (t) => {
@@ -165,11 +167,80 @@ t.test('row security: an officer sees the policies of his villages, a clerk thos
   );
 });
 
-t.test('the beneficiary (head of family) through a chain, until the engine has the beneficiary parameter', { skip: !(await served('Group')) && 'Group is not served' }, async (t) => {
-  const byHead = await server.fhir(`Coverage?family.head=Patient/${DEMO.headInsuree.uuid}&_count=100`);
-  if (byHead.status !== 200) return t.comment(`Group has no head parameter: ${byHead.status}`);
-  t.same(byHead.body.entry.map((e: any) => e.resource.id).sort(), uuidsWhere((p) => p.FamilyID === DEMO.headInsuree.familyId));
-  t.ok(byHead.body.entry.every((e: any) => e.resource.beneficiary.reference === `Patient/${DEMO.headInsuree.uuid}`));
-  const member = await server.fhir(`Coverage?family.head=Patient/${DEMO.insureeWithHistory.uuid}`);
-  t.same(member.body.entry ?? [], [], 'a member who is not the head is no beneficiary');
+t.test('beneficiary and policy-holder: the head of family, through tblFamilies; _include and _revinclude', async (t) => {
+  const head = DEMO.headInsuree;
+  const ofHeadFamily = uuidsWhere((p) => p.FamilyID === head.familyId);
+  for (const code of ['beneficiary', 'policy-holder']) {
+    t.same(await ids(`${code}=Patient/${head.uuid}`), ofHeadFamily, `${code} by UUID`);
+    t.same(await ids(`${code}=${head.chfid}`), ofHeadFamily, `${code} by CHFID`);
+    t.same(await ids(`${code}:identifier=${head.chfid}`), ofHeadFamily, `${code}:identifier`);
+    t.same(await ids(`${code}=Patient/${DEMO.insureeWithHistory.uuid}`), [], `${code}: a member who is not the head is none`);
+  }
+  t.same(await ids(`beneficiary.family=${head.lastName}&beneficiary.given=${head.otherNames}`), ofHeadFamily, 'chained on the head');
+  t.same(await ids('beneficiary:missing=true'), uuidsWhere(() => false), 'every family has a head');
+  const withHead = (await server.fhir(`Coverage?beneficiary=${head.uuid}&_include=Coverage:beneficiary&_count=100`)).body;
+  const included = withHead.entry.filter((e: any) => e.search.mode === 'include');
+  t.same(included.map((e: any) => `${e.resource.resourceType}/${e.resource.id}`), [`Patient/${head.uuid}`], 'the head once');
+  const all = (await server.fhir('Coverage?_include=Coverage:policy-holder&_count=100')).body;
+  const heads = new Set(all.entry.filter((e: any) => e.search.mode === 'match').map((e: any) => e.resource.policyHolder.reference));
+  t.same(all.entry.filter((e: any) => e.search.mode === 'include').map((e: any) => `Patient/${e.resource.id}`).sort(), [...heads].sort(), 'every policy holder, each once');
+  const rev = (await server.fhir(`Patient?_id=${head.uuid}&_revinclude=Coverage:beneficiary`)).body;
+  t.same(rev.entry.filter((e: any) => e.search.mode === 'include').map((e: any) => e.resource.id).sort(), ofHeadFamily);
+  const has = (await server.fhir(`Patient?_has:Coverage:beneficiary:status=active&_count=100`)).body;
+  const activeFamilies = current.filter((p) => p.PolicyStatus === 2).map((p) => p.FamilyID);
+  const activeHeads = await db('tblFamilies').whereIn('FamilyID', activeFamilies).pluck('InsureeID');
+  const headUuids = (await db('tblInsuree').whereIn('InsureeID', activeHeads).pluck('InsureeUUID')).map((u: string) => u.toLowerCase()).sort();
+  t.same(has.entry.map((e: any) => e.resource.id).sort(), headUuids, '_has: the heads with an active policy');
+});
+
+t.test('patient: any covered member, through current tblInsureePolicy rows (Coverage and Contract)', async (t) => {
+  const member = DEMO.insureeWithHistory;
+  const coveredPolicies = await db('tblInsureePolicy').where('InsureeID', member.id).whereNull('ValidityTo').pluck('PolicyId');
+  const expected = uuidsWhere((p) => coveredPolicies.includes(p.PolicyID));
+  t.ok(expected.length > 0, 'the member is covered by a policy of the demo');
+  t.same(await ids(`patient=Patient/${member.uuid}`), expected, 'Coverage?patient=<member>');
+  t.same(await ids(`patient=${DEMO.headInsuree.chfid}`), await ids(`patient=${DEMO.headInsuree.uuid}`), 'by CHFID as by UUID');
+  const contracts = ((await server.fhir(`Contract?patient=${member.uuid}&_count=100`)).body.entry ?? []).map((e: any) => e.resource.id).sort();
+  t.same(contracts, expected, 'Contract?patient=<member>');
+  const uncovered = await db('tblInsuree as i')
+    .whereNull('i.ValidityTo')
+    .whereNotExists(db('tblInsureePolicy as ip').whereRaw('ip."InsureeID" = i."InsureeID"').whereNull('ip.ValidityTo'))
+    .first();
+  if (uncovered) t.same(await ids(`patient=${uncovered.InsureeUUID}`), [], 'an insuree without coverage rows has none');
+  const withMembers = (await server.fhir(`Coverage?_id=${policies.active.uuid}&_include=Coverage:patient`)).body;
+  const members = await db('tblInsureePolicy as ip').join('tblInsuree as i', 'i.InsureeID', 'ip.InsureeID').where('ip.PolicyId', policies.active.id).whereNull('ip.ValidityTo').pluck('i.InsureeUUID');
+  t.same(withMembers.entry.filter((e: any) => e.search.mode === 'include').map((e: any) => e.resource.id).sort(), members.map((u: string) => u.toLowerCase()).sort(), '_include=Coverage:patient: the covered members');
+  const clerk = await server.login(DEMO.users.clerk.login, DEMO.users.clerk.password);
+  const scoped = await server.fhir(`Coverage?patient=${member.uuid}`, { token: clerk });
+  t.same(scoped.body.entry ?? [], [], 'row security: the clerk does not see the policies of family 1');
+});
+
+t.test('class-value (product code), class-type, period, payor', async (t) => {
+  t.same(await ids(`class-value=${products.basic.code}`), uuidsWhere((p) => p.ProdID === products.basic.id));
+  t.same(await ids(`class-value=${products.plus.code},${products.coastal.code}`), uuidsWhere((p) => p.ProdID === products.plus.id || p.ProdID === products.coastal.id));
+  t.same(await ids(`class-value:not=${products.basic.code}`), uuidsWhere((p) => p.ProdID !== products.basic.id));
+  t.same(await ids('class-value=NOPE'), []);
+  t.same(await ids('class-type=plan'), uuidsWhere(() => true));
+  const today = new Date().toISOString().slice(0, 10);
+  const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d ?? '').slice(0, 10));
+  // In force today: the period reaches past yesterday and started before tomorrow.
+  const inForce = uuidsWhere((p) => (!p.StartDate || day(p.StartDate) <= today) && (!p.ExpiryDate || day(p.ExpiryDate) >= today));
+  t.same(await ids(`period=ge${today}&period=le${today}`), inForce, 'the policies whose period holds today');
+  t.ok(inForce.includes(policies.active.uuid));
+  t.same(await ids(`period=eb${today}`), uuidsWhere((p) => p.ExpiryDate && day(p.ExpiryDate) < today), 'ended before today');
+  t.ok((await ids(`period=eb${today}`)).includes(policies.expired.uuid));
+  const active = current.find((p) => p.PolicyID === policies.active.id);
+  t.ok((await ids(`period=${day(active.StartDate).slice(0, 4)}`)).every((id: string) => {
+    const p = current.find((c) => c.PolicyUUID.toLowerCase() === id);
+    return day(p.StartDate).slice(0, 4) === day(active.StartDate).slice(0, 4) && day(p.ExpiryDate).slice(0, 4) === day(active.StartDate).slice(0, 4);
+  }), 'eq: within the year');
+  const sorted = (await server.fhir('Coverage?_sort=period&_count=100')).body.entry.map((e: any) => e.resource.period.start ?? '~');
+  t.same(sorted, [...sorted].sort(), '_sort=period by start');
+  t.same(await ids('payor=Organization/openIMIS-Implementation'), uuidsWhere(() => true), 'payor: the insurer, on every policy');
+  t.same(await ids(`payor=Organization/${DEMO.healthFacility.uuid}`), [], 'any other organisation: none');
+  const included = (await server.fhir(`Coverage?_id=${policies.active.uuid},${policies.idle.uuid}&_include=Coverage:payor`)).body;
+  const insurer = included.entry.filter((e: any) => e.search.mode === 'include');
+  t.equal(insurer.length, 1, 'the insurer once');
+  t.equal(insurer[0].resource.id, 'openIMIS-Implementation');
+  t.equal(insurer[0].fullUrl, `${server.base}/Organization/openIMIS-Implementation`);
 });

@@ -3,7 +3,7 @@
  * demo product mapped, each legacy column in one unambiguous place, status from the validity
  * dates, search parameters, includes, history and rights.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { startServer } from '../helpers/app.js';
 import { DEMO } from '../../src/db/demo/facts.js';
 import { statusOf } from '../../src/resources/insurance-plan/to-fhir.js';
@@ -155,11 +155,33 @@ t.test('status follows DateFrom and DateTo by day: draft, active, retired', asyn
   t.equal(statusOf('2030-01-01', '2031-01-01', '2031-01-02'), 'retired');
   const original = await db('tblProduct').where('ProdID', coastal.id).first('DateFrom', 'DateTo');
   t.teardown(() => db('tblProduct').where('ProdID', coastal.id).update(original));
+  await statusSearchAgrees(t, 'demo dates');
   await db('tblProduct').where('ProdID', coastal.id).update({ DateTo: new Date(Date.now() - 86_400_000 * 3) });
   t.equal((await server.fhir(`InsurancePlan/${coastal.uuid}`)).body.status, 'retired');
+  await statusSearchAgrees(t, 'coastal retired');
   await db('tblProduct').where('ProdID', coastal.id).update({ DateFrom: new Date(Date.now() + 86_400_000 * 30), DateTo: original.DateTo });
   t.equal((await server.fhir(`InsurancePlan/${coastal.uuid}`)).body.status, 'draft');
+  await statusSearchAgrees(t, 'coastal draft');
 });
+
+/**
+ * status=X finds exactly the plans served with status X, and so do the Period searches that say the
+ * same: active = the period holds today, draft = starts after today, retired = ended before today.
+ */
+async function statusSearchAgrees(t: Test, when: string) {
+  const today = new Date().toISOString().slice(0, 10);
+  const served = (await server.fhir('InsurancePlan?_count=100')).body.entry.map((e: any) => e.resource);
+  const ids = async (query: string) => ((await server.fhir(`InsurancePlan?${query}&_count=100`)).body.entry ?? []).map((e: any) => e.resource.id).sort();
+  const equivalent: Record<string, string> = { active: `period=ge${today}&period=le${today}`, draft: `period=sa${today}`, retired: `period=eb${today}` };
+  for (const status of ['draft', 'active', 'retired']) {
+    const expected = served.filter((r: any) => r.status === status).map((r: any) => r.id).sort();
+    t.same(await ids(`status=${status}`), expected, `${when}: status=${status}`);
+    t.same(await ids(equivalent[status]), expected, `${when}: ${equivalent[status]}`);
+    t.same(await ids(`status:not=${status}`), served.filter((r: any) => r.status !== status).map((r: any) => r.id).sort(), `${when}: status:not=${status}`);
+  }
+  t.same(await ids('status=draft,active,retired'), served.map((r: any) => r.id).sort(), `${when}: every plan has one of the three`);
+  t.same(await ids('status:text=ret'), served.filter((r: any) => r.status === 'retired').map((r: any) => r.id).sort(), `${when}: :text`);
+}
 
 t.test('history: the product price change is a version', async (t) => {
   const history = await server.fhir(`InsurancePlan/${basic.uuid}/_history`);
@@ -190,6 +212,13 @@ t.test('search: identifier, name, coverage-area, with _include of the Location',
   const region = await db('tblLocations').where('LocationCode', 'R1').whereNull('ValidityTo').first();
   t.same(await ids(`coverage-area=Location/${region.LocationUUID}`), [basic.uuid, plus.uuid].sort());
   t.same(await ids('coverage-area:missing=true'), [national.uuid]);
+  const basicRow = currentProducts.find((p: any) => p.ProdID === basic.id);
+  const [from, to] = [new Date(basicRow.DateFrom).toISOString().slice(0, 10), new Date(basicRow.DateTo).toISOString().slice(0, 10)];
+  t.ok((await ids(`period=sa${from}`)).every((id: string) => id !== basic.uuid), 'period=sa<first day>: not Basic');
+  t.ok((await ids(`period=eb${to}`)).every((id: string) => id !== basic.uuid), 'period=eb<last day>: not Basic');
+  t.ok((await ids(`period=lt${from}&period=gt${from}`)).every((id: string) => id !== basic.uuid), 'a period that starts on a day is not before it');
+  t.ok((await ids(`period=le${from}&period=ge${to}`)).includes(basic.uuid), 'Basic spans its own first and last days');
+  t.ok((await ids(`period=${from.slice(0, 4)}`)).includes(basic.uuid) === (from.slice(0, 4) === to.slice(0, 4)), 'eq: within the year only if it ends in it');
   const sorted = (await server.fhir('InsurancePlan?_sort=-identifier')).body.entry.map((e: any) => e.resource.identifier[1].value);
   t.same(sorted, [...DEMO.productCodes].sort().reverse());
   const withArea = await server.fhir(`InsurancePlan?identifier=${basic.code}&_include=InsurancePlan:coverage-area`);

@@ -146,6 +146,27 @@ t.test('search: partof as reference, by UUID and by code', async (t) => {
   t.same(codes((await server.fhir(`Location?partof:missing=true&_count=100`)).body), [...L.regionCodes].sort(), ':missing');
 });
 
+t.test('search: partof:below and partof:above walk the hierarchy', async (t) => {
+  const below = (id: number): any[] => childrenOf(id).flatMap((child: any) => [child, ...below(child.LocationId)]);
+  const underRegion = below(L.region.id).map((r: any) => r.LocationCode).sort();
+  t.ok(underRegion.some((code: string) => code === L.village.code), 'the region reaches its villages');
+  t.same(codes((await server.fhir(`Location?partof:below=${L.region.code}&_count=100`)).body), underRegion, 'everything under the region');
+  t.same(codes((await server.fhir(`Location?partof:below=Location/${L.district.uuid}&_count=100`)).body), below(L.district.id).map((r: any) => r.LocationCode).sort());
+  t.same(codes((await server.fhir(`Location?partof:below=${L.village.code}`)).body), [], 'nothing under a village');
+  t.equal((await server.fhir(`Location?partof:below=${L.region.code}&_count=0`)).body.total, underRegion.length, 'counted');
+  t.same(codes((await server.fhir(`Location?partof:above=${L.village.code}`)).body), [L.region.code, L.district.code, L.ward.code].sort(), 'every level above the village');
+  t.same(codes((await server.fhir(`Location?partof:above=${L.region.code}`)).body), [], 'nothing above a region');
+  const wards = codes((await server.fhir(`Location?partof:below=${L.region.code}&physical-type=W&_count=100`)).body);
+  t.same(wards, below(L.region.id).filter((r: any) => r.LocationType === 'W').map((r: any) => r.LocationCode).sort(), 'with another parameter');
+});
+
+t.test('physical-type:text matches the display of the level', async (t) => {
+  const villages = current.filter((r: any) => r.LocationType === 'V').map((r: any) => r.LocationCode).sort();
+  t.same(codes((await server.fhir('Location?physical-type:text=vill&_count=100')).body), villages, '"vill" finds City/Village');
+  t.same(codes((await server.fhir('Location?physical-type:text=REGION&_count=100')).body), [...L.regionCodes].sort());
+  t.same(codes((await server.fhir('Location?physical-type:text=nowhere')).body), []);
+});
+
 t.test('_include and _revinclude along partof', async (t) => {
   const withParent = await server.fhir(`Location?identifier=${L.village.code}&_include=Location:partof`);
   t.same(

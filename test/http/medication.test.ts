@@ -95,6 +95,29 @@ t.test('search: identifier, code, name, status, type', async (t) => {
   t.same(await ids('type=M'), items.filter((i) => i.ItemType === 'M').map((i) => i.ItemCode).sort());
   const sorted = (await server.fhir('Medication?_sort=name&_count=1000')).body.entry.map((e: any) => e.resource.code.text);
   t.same(sorted, [...sorted].sort((a, b) => (a < b ? -1 : 1)));
+  t.same(await ids('code:text=paraceta'), items.filter((i) => /^paraceta|\sparaceta/i.test(i.ItemName)).map((i) => i.ItemCode).sort(), 'code:text: the item name');
+});
+
+t.test('search: insurance-plan, the products whose current lines list the item', async (t) => {
+  const ids = async (query: string) => ((await server.fhir(`Medication?${query}&_count=1000`)).body.entry ?? []).map((e: any) => e.resource.identifier[1].value).sort();
+  const { basic, plus } = DEMO.products;
+  const listed = async (prodIds: number[]) =>
+    (await db('tblProductItems as pi').join('tblItems as i', 'i.ItemID', 'pi.ItemID').whereIn('pi.ProdID', prodIds).whereNull('pi.ValidityTo').whereNull('i.ValidityTo').distinct('i.ItemCode')).map((r: any) => r.ItemCode).sort();
+  const basicItems = await listed([basic.id]);
+  t.ok(basicItems.length > 0, `${basicItems.length} of ${items.length} items`);
+  t.same(await ids(`insurance-plan=${basic.code}`), basicItems, 'by product code');
+  t.same(await ids(`insurance-plan=InsurancePlan/${basic.uuid}`), basicItems, 'by UUID');
+  t.same(await ids(`insurance-plan=${basic.code},${plus.code}`), await listed([basic.id, plus.id]));
+  t.same(await ids(`insurance-plan.name=Health Plus`), await listed([plus.id]), 'chained on the product name');
+  const unlisted = await db('tblItems as i').whereNull('i.ValidityTo').whereNotExists(db('tblProductItems as pi').whereRaw('pi."ItemID" = i."ItemID"').whereNull('pi.ValidityTo')).pluck('i.ItemCode');
+  t.same(await ids('insurance-plan:missing=true'), unlisted.sort(), ':missing=true: items no product lists');
+  const plan = (await server.fhir(`InsurancePlan?identifier=${basic.code}&_revinclude=Medication:insurance-plan&_count=1`)).body;
+  t.same(plan.entry.filter((e: any) => e.search.mode === 'include').map((e: any) => e.resource.identifier[1].value).sort(), basicItems, '_revinclude from the plan');
+  const withPlans = (await server.fhir(`Medication?identifier=${basicItems[0]}&_include=Medication:insurance-plan`)).body;
+  const planIds = (await db('tblProductItems as pi').join('tblItems as i', 'i.ItemID', 'pi.ItemID').join('tblProduct as p', 'p.ProdID', 'pi.ProdID').where('i.ItemCode', basicItems[0]).whereNull('pi.ValidityTo').whereNull('i.ValidityTo').distinct('p.ProdUUID')).map((r: any) => r.ProdUUID.toLowerCase()).sort();
+  t.same(withPlans.entry.filter((e: any) => e.search.mode === 'include').map((e: any) => e.resource.id).sort(), planIds, '_include of the products');
+  const has = (await server.fhir(`InsurancePlan?_has:Medication:insurance-plan:identifier=${basicItems[0]}`)).body;
+  t.same((has.entry ?? []).map((e: any) => e.resource.id).sort(), planIds, '_has from the plan');
 });
 
 t.test('create → read back → update → history → delete → 410', async (t) => {

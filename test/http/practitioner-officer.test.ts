@@ -1,60 +1,23 @@
 /**
- * The enrolment-officer side of Practitioner and PractitionerRole (tblOfficer, tblOfficerVillages).
- *
- * The application serves one table per type and registers the claim administrators; the officer
- * sources wait for the engine to merge several tables into one type. To test them end to end through
- * the real engine and HTTP, this file starts a server whose registry holds the officer sources in
- * place of the claim-administrator ones (everything else as in the application, without the
- * hardening, audit and $operations plugins, which these tests do not need).
+ * The enrolment-officer side of Practitioner and PractitionerRole (tblOfficer, tblOfficerVillages),
+ * served beside the claim administrators as a second source of each type (src/fhir/sources), on the
+ * application server. Every query is also compiled for SQL Server and checked (last test).
  */
 import t from 'tap';
-import Fastify from 'fastify';
-import { loadConfig } from '../../src/config.js';
-import { errorsPlugin } from '../../src/plugins/errors.js';
-import { dbPlugin } from '../../src/plugins/db.js';
-import { authPlugin } from '../../src/plugins/auth.js';
-import { loginRoutes } from '../../src/auth/login.js';
-import { fhirRoutes } from '../../src/fhir/routes.js';
-import { Registry } from '../../src/fhir/registry.js';
-import { OperationRegistry } from '../../src/fhir/operations.js';
-import { createResources } from '../../src/resources/index.js';
-import { CodeTables } from '../../src/resources/code-tables.js';
-import { officerPractitionerSource } from '../../src/resources/practitioner/index.js';
-import { officerPractitionerRoleSource } from '../../src/resources/practitioner-role/index.js';
-import { openTestDatabase } from '../helpers/databases.js';
+import { startServer } from '../helpers/app.js';
 import { MssqlCapture, checkCapturedForMssql } from '../helpers/mssql-capture.js';
 import { DEMO } from '../../src/db/demo/facts.js';
 
-// Every query of the officer sources is also compiled for SQL Server and checked (last test).
 const capture = new MssqlCapture().installDialectTwins();
 t.teardown(() => capture.close());
-const database = await openTestDatabase();
-const db = database.knex;
+const server = await startServer(t);
+const db = server.db.knex;
 capture.attach(db);
-const config = loadConfig({ SECRET_KEY: 'test-secret-key-0123456789', LOG_LEVEL: 'silent' });
-const app = Fastify({ routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 } });
-app.addContentTypeParser(['application/fhir+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
-await app.register(errorsPlugin);
-await app.register(dbPlugin, { db, destroyOnClose: false });
-await app.register(authPlugin, { config });
-const codes = await CodeTables.load(db);
-const resources = createResources({ codes, photoBaseUrl: '' }).map((def) =>
-  def.type === 'Practitioner' ? officerPractitionerSource() : def.type === 'PractitionerRole' ? officerPractitionerRoleSource() : def,
-);
-const basePath = '/api/api_fhir_r4';
-await app.register(loginRoutes, { prefix: basePath });
-await app.register(fhirRoutes, { prefix: basePath, basePath, registry: new Registry(resources), operations: new OperationRegistry([]), siteUrl: '', currency: 'USD' });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${basePath}`;
-t.teardown(async () => {
-  await app.close();
-  await database.drop();
-});
+const base = server.base;
 
 const login = async (username: string, password: string): Promise<string> =>
   ((await (await fetch(`${base}/login/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })).json()) as any).token;
-const adminToken = await login('Admin', 'admin123');
+const adminToken = server.adminToken;
 async function fhir(path: string, init: RequestInit & { token?: string } = {}) {
   const { token = adminToken, ...rest } = init;
   const headers = new Headers(rest.headers);
@@ -118,9 +81,10 @@ t.test('PractitionerRole read: district and villages, substitute, code EO', asyn
 });
 
 t.test('every current officer is served as Practitioner and PractitionerRole, with his villages', async (t) => {
+  const admins = await db('tblClaimAdmin').whereNull('ValidityTo').count({ n: '*' });
   for (const type of ['Practitioner', 'PractitionerRole']) {
     const page = (await fhir(`${type}?_count=100`)).body;
-    t.equal(page.entry.length, officers.length, type);
+    t.equal(page.entry.length, officers.length + Number(admins[0].n), `${type}: the officers beside the claim administrators`);
     for (const o of officers) {
       const resource = page.entry.map((e: any) => e.resource).find((r: any) => r.id === lower(o.OfficerUUID));
       t.ok(resource, `${type} ${o.Code}`);
@@ -242,7 +206,7 @@ t.test('bad role input is a 422 and writes nothing', async (t) => {
     t.equal(res.body.resourceType, 'OperationOutcome');
   }
   t.same({ officers: await count('tblOfficer'), villages: await count('tblOfficerVillages') }, before, 'nothing written');
-  const practitioner = await fhir('Practitioner', { method: 'POST', body: JSON.stringify({ resourceType: 'Practitioner', identifier: [{ type: idType('Code'), value: DEMO.officer.code }], name: [{ family: 'X', given: ['Y'] }] }) });
+  const practitioner = await fhir('Practitioner', { method: 'POST', body: JSON.stringify({ resourceType: 'Practitioner', identifier: [{ type: idType('Code'), value: DEMO.officer.code }], name: [{ family: 'X', given: ['Y'] }], qualification: [{ code: { coding: [{ code: 'EO' }] } }] }) });
   t.equal(practitioner.status, 409, 'duplicate officer code');
 });
 

@@ -43,6 +43,9 @@ t.test('the clerk of R1D2 sees the claim administrators of R1D2 facilities only'
   t.equal((await server.fhir(`Practitioner/${DEMO.claimAdmin.uuid}`, { token })).status, 404, 'AHOS0011 (R1D1) is not his');
   t.equal((await server.fhir(`PractitionerRole/${DEMO.claimAdmin.code}`, { token })).status, 404);
   t.same(await ids(`PractitionerRole?organization=${DEMO.healthFacility.code}`), [], 'nor through a search');
+  // He holds the claim-administrator rights only: the enrolment officers (tblOfficer, 121501) stay out.
+  t.equal((await server.fhir('Practitioner/E00002', { token })).status, 403, 'the officer of R1D2: no 121501');
+  t.same(await ids('PractitionerRole?location=R1D2'), [], 'nor found by a search of the officers');
 });
 
 t.test('writes stay within his districts', async (t) => {

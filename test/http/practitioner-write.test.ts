@@ -138,7 +138,7 @@ t.test('bad input is a 4xx OperationOutcome and writes nothing', async (t) => {
     ['no code, no name', { resourceType: 'Practitioner' }, 422],
     ['code too long', newPractitioner('TCA000100'), 422],
     ['duplicate code', newPractitioner(DEMO.claimAdmin.code), 409],
-    ['an enrolment officer', { ...newPractitioner('TCA00011'), qualification: [{ code: { coding: [{ code: 'EO' }] } }] }, 422],
+    ['a qualification of no kind', { ...newPractitioner('TCA00011'), qualification: [{ code: { coding: [{ code: 'XX' }] } }] }, 422],
     ['bad birth date', { ...newPractitioner('TCA00012'), birthDate: '1990-13-01' }, 422],
     ['birth date in the future', { ...newPractitioner('TCA00013'), birthDate: '2999-01-01' }, 422],
     ['unknown facility', newPractitioner('TCA00014', { HfUUID: '00000000-0000-4000-8000-000000000000' }), 422],
@@ -151,7 +151,14 @@ t.test('bad input is a 4xx OperationOutcome and writes nothing', async (t) => {
     t.equal(res.body?.resourceType, 'OperationOutcome', `${name}: OperationOutcome`);
   }
   // Shaped to pass the IG profile (identifier and name present) so that the mapper's checks speak.
-  const empty = (await post({ resourceType: 'Practitioner', identifier: [{ type: idType('UUID'), value: '00000000-0000-4000-8000-000000000001' }], name: [{ text: 'Someone' }] })).body;
+  const empty = (
+    await post({
+      resourceType: 'Practitioner',
+      identifier: [{ type: idType('UUID'), value: '00000000-0000-4000-8000-000000000001' }],
+      name: [{ text: 'Someone' }],
+      qualification: [{ code: { coding: [{ code: 'CA' }] } }],
+    })
+  ).body;
   // The engine's profile invariants or the mapper (whichever sees them first) name both problems at once.
   t.ok(empty.issue.length >= 2, 'every problem at once');
   t.match(empty.issue.map((i: any) => i.diagnostics).join(' | '), /code/i);

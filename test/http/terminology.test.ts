@@ -111,6 +111,12 @@ t.test('CodeSystem and ValueSet searches', async (t) => {
   const vs = await server.fhir('ValueSet/patient-education-level');
   t.match(vs.body, { resourceType: 'ValueSet', id: 'patient-education-level', url: VS('patient-education-level'), compose: { include: [{ system: EDUCATION }] } });
   t.same((await server.fhir(`ValueSet?url=${q(VS('feedback-payload'))}`)).body.entry.map((e: any) => e.resource.id), ['feedback-payload']);
+  // url is a uri parameter: exact, :below (everything under a base) and :above (the canonical a versioned URL lies under).
+  const igValueSets = valueSets.body.entry.filter((e: any) => e.resource.url.startsWith(`${IG}/ValueSet/`)).length;
+  t.equal((await server.fhir(`ValueSet?url:below=${q(`${IG}/ValueSet`)}&_count=0`)).body.total, igValueSets, 'url:below the IG base');
+  t.equal((await server.fhir(`ValueSet?url:below=${q(`${IG}/ValueSet/feedback-pay`)}&_count=0`)).body.total, 0, ':below by whole segments');
+  t.same((await server.fhir(`CodeSystem?url:above=${q(`${EDUCATION}/_history/2`)}`)).body.entry.map((e: any) => e.resource.id), ['patient-education-level'], 'url:above');
+  t.equal((await server.fhir(`CodeSystem?url=${q(EDUCATION.toUpperCase())}&_count=0`)).body.total, 0, 'URIs are exact');
 
   // Everything served is valid R4.
   const problems: string[] = [];

@@ -109,6 +109,7 @@ t.test('drive every interaction', async (t) => {
   await capture.during('POST login (unknown user)', () =>
     fetch(`${server.base}/login/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'NoSuchUser', password: 'x' }) }),
   );
+  await capture.during('POST login (technical user, core_User → core_TechnicalUser)', () => server.login('TechAdmin', 'techadmin123'));
   server.app.users.forget('Admin');
   const basic = `Basic ${Buffer.from('Admin:admin123').toString('base64')}`;
   await call('GET Patient with HTTP Basic', 'Patient?_count=1', { token: null, headers: { authorization: basic } });
@@ -278,8 +279,10 @@ t.test('SQL Server compile of every query the server issued', async (t) => {
 // ---- Search queries from the CapabilityStatement ----------------------------------------------------
 const DATE_PREFIXES = ['', 'eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap'];
 
-function searchQueries(type: string, param: { name: string; type: string }, full: boolean): string[] {
+function searchQueries(type: string, param: { name: string; type: string; documentation?: string }, full: boolean): string[] {
   const p = param.name;
+  // The CapabilityStatement names each parameter's modifiers in its documentation.
+  const modifiers = /\(modifiers: ([^)]*)\)/.exec(param.documentation ?? '')?.[1].split(' ') ?? [];
   const q = (name: string, value: string) => `${name}=${encodeURIComponent(value)}`;
   const out: string[] = [];
   const values = sampleValues(type, p, param.type);
@@ -293,6 +296,7 @@ function searchQueries(type: string, param: { name: string; type: string }, full
       break;
     case 'token':
       out.push(q(p, values[0]), q(`${p}:not`, values[0]));
+      if (modifiers.includes(':text')) out.push(q(`${p}:text`, 'a'), `${q(`${p}:text`, 'a')},b`);
       if (full) {
         for (const value of values) out.push(q(p, value), q(p, `|${value}`), q(`${p}:not`, value));
         out.push(q(p, `http://example.org/system|${values[0]}`), q(p, 'http://example.org/system|'), `${q(p, values[0])},${encodeURIComponent(values[1] ?? 'x')}`);
@@ -307,8 +311,17 @@ function searchQueries(type: string, param: { name: string; type: string }, full
         for (const value of values.slice(1)) out.push(q(p, value));
         out.push(`${q(p, `ge${values[0]}`)}&${q(p, `le${values[0]}`)}`, q(`${p}:missing`, 'false'));
       } else {
-        out.push(q(p, values[0]), q(p, `ne${values[0]}`), q(p, `lt${values[1] ?? values[0]}`));
+        // Every prefix: a Period parameter (two columns) has its own SQL for each.
+        for (const prefix of DATE_PREFIXES) out.push(q(p, `${prefix}${values[1] ?? values[0]}`));
+        out.push(q(`${p}:missing`, 'true'));
       }
+      break;
+    case 'quantity':
+      for (const prefix of DATE_PREFIXES) out.push(q(p, `${prefix}10`));
+      out.push(q(p, '10|urn:iso:std:iso:4217|USD'), q(p, '10||mg'), q(`${p}:missing`, 'true'));
+      break;
+    case 'uri':
+      out.push(q(p, 'http://example.org/a/b'), q(`${p}:below`, 'http://example.org/a_%'), q(`${p}:above`, 'http://example.org/a/b/c'), q(`${p}:missing`, 'false'));
       break;
     case 'number':
       for (const prefix of full ? DATE_PREFIXES : ['', 'ne', 'gt']) out.push(q(p, `${prefix}10`));
@@ -316,6 +329,7 @@ function searchQueries(type: string, param: { name: string; type: string }, full
       break;
     case 'reference':
       out.push(q(p, '00000000-0000-4000-8000-000000000000'), q(p, 'X1'), q(`${p}:identifier`, 'X1'), q(`${p}:missing`, 'true'));
+      if (modifiers.includes(':below')) out.push(q(`${p}:below`, 'X1'), q(`${p}:above`, 'X1'));
       out.push(q('_include', `${type}:${p}`), `${q('_include:iterate', `${type}:${p}`)}&_count=3`);
       break;
     default:

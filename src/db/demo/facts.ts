@@ -129,4 +129,16 @@ export const DEMO = {
       sees: 'nothing: can log in but holds no right',
     },
   },
+
+  /** Technical users (core_TechnicalUser, Django PBKDF2-SHA256 hashes), bound through core_User. */
+  technicalUsers: {
+    superuser: {
+      login: 'TechAdmin', password: 'techadmin123', isSuperuser: true,
+      sees: 'everything: a superuser passes every right; technical users skip row security (warning logged)',
+    },
+    reader: {
+      login: 'TechReader', password: 'techreader123', isSuperuser: false,
+      sees: 'every row, but only interactions that need no openIMIS right (Django permissions never match a RightID)',
+    },
+  },
 } as const;

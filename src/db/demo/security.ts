@@ -1,8 +1,10 @@
 /**
  * Demo security data: the twelve openIMIS system roles with their rights, the demo users (passwords
- * stored with the openIMIS rule), their roles and their districts.
+ * stored with the openIMIS rule), their roles and their districts; two technical users
+ * (core_TechnicalUser with Django PBKDF2 hashes, bound through core_User as Django binds them).
  */
 import { hashPassword } from '../../auth/password.js';
+import { makeDjangoPassword } from '../../auth/django-password.js';
 import { locationId } from './locations.js';
 import { demoHex, demoUuid, range, withHistory, type DemoClock, type Row, type TableRows } from './util.js';
 
@@ -142,5 +144,40 @@ export function buildSecurity(clock: DemoClock): TableRows {
     { LoginId: 2, UserId: 1, LogTime: clock.time(-1, 17), LogAction: 2 },
   ];
 
-  return { tblRole, tblRoleRight, tblUsers, tblUserRole, tblUsersDistricts, tblLogins };
+  return { tblRole, tblRoleRight, tblUsers, tblUserRole, tblUsersDistricts, tblLogins, ...buildTechnicalUsers(clock) };
+}
+
+/** Technical users: [username, password, is_superuser]. createsuperuser makes staff superusers. */
+export const TECHNICAL_USERS_DATA: [string, string, boolean][] = [
+  ['TechAdmin', 'techadmin123', true],
+  ['TechReader', 'techreader123', false],
+];
+
+/** PBKDF2 at Django's 600,000 iterations is slow on purpose: hash once per process. */
+const djangoHashes = new Map<string, string>();
+const djangoHash = (login: string, password: string) => {
+  const key = `${login}:${password}`;
+  if (!djangoHashes.has(key)) djangoHashes.set(key, makeDjangoPassword(password, demoHex(`django-salt/${login}`, 22)));
+  return djangoHashes.get(key)!;
+};
+
+function buildTechnicalUsers(clock: DemoClock): TableRows {
+  const core_TechnicalUser: Row[] = TECHNICAL_USERS_DATA.map(([login, password, superuser]) => ({
+    id: demoUuid('core_TechnicalUser', login),
+    username: login,
+    password: djangoHash(login, password),
+    email: `${login.toLowerCase()}@scheme.example.org`,
+    is_staff: superuser,
+    is_superuser: superuser,
+    last_login: null,
+    validity_from: clock.setup,
+    validity_to: null,
+  }));
+  // Django binds every technical user to a core_User of the same name; interactive users get theirs
+  // at their first login (auto-provisioning), as Admin has.
+  const core_User: Row[] = [
+    ...core_TechnicalUser.map((t) => ({ id: demoUuid('core_User', String(t.username)), username: t.username, t_user_id: t.id, i_user_id: null, officer_id: null, claim_admin_id: null })),
+    { id: demoUuid('core_User', 'Admin'), username: 'Admin', i_user_id: 1, t_user_id: null, officer_id: null, claim_admin_id: null },
+  ];
+  return { core_TechnicalUser, core_User };
 }

@@ -1,15 +1,14 @@
 /**
- * The openIMIS legacy PostgreSQL schema (65 base tables), kept as data and turned into DDL here.
+ * The openIMIS legacy PostgreSQL schema (65 base tables, plus the 2 user tables of the modular core),
+ * kept as data and turned into DDL here.
  * Written from the column-by-column research notes, not copied from the openIMIS SQL scripts.
  */
 import type { Knex } from 'knex';
 import { LEGACY_TABLES } from './tables.js';
-import { OPTIONAL_TABLES } from './tables-optional.js';
 import { legacySchemaStatements } from './ddl.js';
 import { createIndexStatement, performanceIndexes, type PerformanceIndex } from './indexes.js';
 
 export { LEGACY_TABLES, legacyTable } from './tables.js';
-export { OPTIONAL_TABLES } from './tables-optional.js';
 export type { LegacyTable, LegacyColumn, LegacyForeignKey } from './types.js';
 export type { PerformanceIndex } from './indexes.js';
 export { quoteIdent, legacySchemaStatements } from './ddl.js';
@@ -29,18 +28,6 @@ function assertPostgres(knex: Knex, what: string): void {
 export async function createLegacySchema(knex: Knex): Promise<void> {
   assertPostgres(knex, 'createLegacySchema');
   const statements = legacySchemaStatements(LEGACY_TABLES);
-  await knex.transaction(async (trx) => {
-    for (const sql of statements) await trx.raw(sql);
-  });
-}
-
-/**
- * Creates the tables of the modular openIMIS the server uses where they exist (tables-optional.ts),
- * after the base schema they reference.
- */
-export async function createOptionalTables(knex: Knex): Promise<void> {
-  assertPostgres(knex, 'createOptionalTables');
-  const statements = legacySchemaStatements(OPTIONAL_TABLES);
   await knex.transaction(async (trx) => {
     for (const sql of statements) await trx.raw(sql);
   });

@@ -69,6 +69,9 @@ export function performanceIndexes(tables: readonly LegacyTable[]): PerformanceI
     byColumn('tblInsureePolicy', 'InsureeID'),
     byColumn('tblInsureePolicy', 'PolicyId'),
     byColumn('tblPremium', 'PolicyID'),
+    // The product lines: Medication / ActivityDefinition?insurance-plan= hop through them by product.
+    byColumn('tblProductItems', 'ProdID'),
+    byColumn('tblProductServices', 'ProdID'),
     byColumn('tblPremium', 'PayerID'),
   ];
 }

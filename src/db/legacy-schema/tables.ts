@@ -1,5 +1,7 @@
 /**
- * All 65 base tables of the openIMIS legacy PostgreSQL schema, as data.
+ * All 65 base tables of the openIMIS legacy PostgreSQL schema, and three tables of the modular openIMIS
+ * (core_TechnicalUser, core_User, claim_ClaimAttachment; absent from databases built by the official
+ * order alone), as data.
  * Order does not matter for creation: foreign keys are added after every table exists.
  */
 import type { LegacyTable } from './types.js';
@@ -8,6 +10,7 @@ import { CLAIM_TABLES } from './tables-claim.js';
 import { COVERAGE_TABLES } from './tables-coverage.js';
 import { SECURITY_FEEDBACK_TABLES } from './tables-security.js';
 import { CODE_TABLES, OTHER_TABLES } from './tables-codes-other.js';
+import { MODULAR_USER_TABLES } from './tables-modular.js';
 
 export const LEGACY_TABLES: readonly LegacyTable[] = Object.freeze([
   ...CODE_TABLES,
@@ -16,6 +19,7 @@ export const LEGACY_TABLES: readonly LegacyTable[] = Object.freeze([
   ...COVERAGE_TABLES,
   ...SECURITY_FEEDBACK_TABLES,
   ...OTHER_TABLES,
+  ...MODULAR_USER_TABLES,
 ]);
 
 /** Looks a table definition up by its exact name. */

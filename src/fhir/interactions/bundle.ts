@@ -14,6 +14,7 @@ import { read, vread } from './read.js';
 import { search } from './search.js';
 import { instanceHistory, typeHistory } from './history.js';
 import { conditionalRemove, conditionalUpdate, create, patch, remove, update } from './write.js';
+import { runInteraction } from '../sources/interactions.js';
 
 const MAX_ENTRIES = 1000;
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
@@ -138,7 +139,7 @@ async function dispatch(entry: BundleEntry, ctx: RequestContext): Promise<FhirRe
     query[name] = existing === undefined ? value : [existing, value].flat();
   }
   const [type, id, history, vid] = segments;
-  const def = type ? ctx.resolve(type) : undefined;
+  const def = type ? ctx.served(type) : undefined;
   if (!def) throw new FhirError(404, { code: 'not-supported', diagnostics: `${request.url}: resource type ${type ?? '(none)'} is not supported` });
 
   const headers: Record<string, string | undefined> = {
@@ -174,5 +175,5 @@ async function dispatch(entry: BundleEntry, ctx: RequestContext): Promise<FhirRe
     throw badRequest(`${method} is not a FHIR interaction`);
   }
   authorize(ctx.caller, def, interaction);
-  return handler({ def, id: id && !id.startsWith('_') ? id : undefined, versionId: vid, query, body, headers }, ctx);
+  return runInteraction(handler, { def, id: id && !id.startsWith('_') ? id : undefined, versionId: vid, query, body, headers }, ctx);
 }

@@ -22,6 +22,13 @@ export function toResource(def: AnyResourceDefinition, row: Row, ctx: RequestCon
   return { resource, version };
 }
 
+/** Fixed instances (configuration, no row) have one version, as old as the running configuration. */
+export const CONFIGURED: Version = { versionId: '1', lastUpdated: new Date() };
+
+export function fixedResource(fixed: Resource): Resource {
+  return { ...fixed, meta: { ...fixed.meta, versionId: CONFIGURED.versionId, lastUpdated: CONFIGURED.lastUpdated.toISOString() } } as Resource;
+}
+
 /** Maps rows of one type, after loading their details once for all of them. */
 export async function toResources(def: AnyResourceDefinition, rows: Row[], ctx: RequestContext) {
   if (def.loadDetails && rows.length) await def.loadDetails(rows, ctx);

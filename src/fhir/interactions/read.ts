@@ -1,16 +1,13 @@
 /** read and vread (http://hl7.org/fhir/R4/http.html#read). */
 import { findEntity, findVersions, stateOf, versionOf } from '../store.js';
 import { gone, notFound } from '../outcome.js';
-import { materialise, ok, versionHeaders } from './common.js';
+import { CONFIGURED, fixedResource, materialise, ok, versionHeaders } from './common.js';
 import type { Handler } from './types.js';
-
-/** Fixed instances have one version, as old as the running configuration. */
-const CONFIGURED = { versionId: '1', lastUpdated: new Date() };
 
 export const read: Handler = async (req, ctx) => {
   const { def, id = '' } = req;
   const fixed = def.fixedInstances?.(ctx).find((r) => r.id === id);
-  if (fixed) return ok({ ...fixed, meta: { ...fixed.meta, versionId: CONFIGURED.versionId, lastUpdated: CONFIGURED.lastUpdated.toISOString() } }, CONFIGURED, ctx);
+  if (fixed) return ok(fixedResource(fixed), CONFIGURED, ctx);
   const row = await findEntity(def, ctx, id);
   if (!row) throw notFound(def.type, id);
   if (stateOf(row, def.table) === 'deleted') throw gone(def.type, id);

@@ -4,13 +4,14 @@ import { parseSearch, type Query, type SearchRequest } from '../search/parse.js'
 import { includeRows, searchRows } from '../search/execute.js';
 import { searchset } from '../bundle.js';
 import { subset } from '../subset.js';
-import { toResources } from './common.js';
+import { fixedResource, toResources } from './common.js';
+import { sourcesOf } from '../registry.js';
 import type { Handler } from './types.js';
 
 export const search: Handler = async (req, ctx) => {
   const { def } = req;
   const strict = /handling\s*=\s*strict/i.test(req.headers.prefer ?? '');
-  const request = parseSearch(req.query, def, ctx.resolve, strict);
+  const request = parseSearch(req.query, def, ctx.resolve, strict, (type) => sourcesOf(ctx.served(type)));
   const page = await searchRows(def, ctx, request);
   const included = await includeRows(ctx, { def, rows: page.rows }, request.includes);
   const shape = (resource: FhirResource) => subset(resource, request.summary, request.elements);
@@ -18,9 +19,10 @@ export const search: Handler = async (req, ctx) => {
   const extras: FhirResource[] = [];
   // Included rows are mapped per type, so each type loads its details once.
   for (const type of new Set(included.map((i) => i.def))) {
-    const rows = included.filter((i) => i.def === type).map((i) => i.row);
+    const rows = included.filter((i) => i.def === type).flatMap((i) => (i.row ? [i.row] : []));
     extras.push(...(await toResources(type, rows, ctx)).map((m) => shape(m.resource)));
   }
+  for (const item of included) if (item.fixed) extras.push(shape(fixedResource(item.fixed)));
 
   const typeUrl = `${ctx.baseUrl}/${def.type}`;
   const link = (relation: string, cursor?: string): BundleLink => ({
@@ -38,7 +40,7 @@ export const search: Handler = async (req, ctx) => {
  * specification asks), the page size, and the cursor of the page. Links work as plain GETs, also
  * after a POST _search.
  */
-function linkQuery(query: Query, request: SearchRequest, cursor?: string): string {
+export function linkQuery(query: Query, request: Pick<SearchRequest, 'unknown' | 'count'>, cursor?: string): string {
   const dropped = new Set([...request.unknown, '_cursor', '_offset', 'page-offset']);
   const out = new URLSearchParams();
   for (const [name, raw] of Object.entries(query)) {

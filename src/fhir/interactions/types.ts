@@ -6,8 +6,9 @@ import type { FhirResource as Resource } from 'fhir/r4.js';
 import type { AnyResourceDefinition, RequestContext } from '../types.js';
 import type { Query } from '../search/parse.js';
 
-export interface FhirRequest {
-  def: AnyResourceDefinition;
+export interface FhirRequest<D = AnyResourceDefinition> {
+  /** The type's definition; a type with several tables reaches the sources' handlers (sources/). */
+  def: D;
   id?: string;
   versionId?: string;
   query: Query;

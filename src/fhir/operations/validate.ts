@@ -7,6 +7,21 @@ import type { Operation } from '../operations.js';
 import { parameterValue } from '../operations.js';
 import { badRequest, operationOutcome } from '../outcome.js';
 import { checkResource } from '../validation/check.js';
+import { isMultiSource, type AnyResourceDefinition, type ServedType } from '../types.js';
+import { sourceForBody } from '../sources/interactions.js';
+import { FhirError } from '../outcome.js';
+
+/** The profile to check: the type's, or for a type over several tables the source the body belongs to. */
+function definitionFor(def: ServedType | undefined, resource: unknown): AnyResourceDefinition | undefined {
+  if (!def || !isMultiSource(def)) return def;
+  try {
+    return sourceForBody(def, resource);
+  } catch (error) {
+    // A body of no single kind is checked against R4 alone; the create would say why it is refused.
+    if (error instanceof FhirError) return undefined;
+    throw error;
+  }
+}
 
 const definition: OperationDefinition = {
   resourceType: 'OperationDefinition',
@@ -40,7 +55,7 @@ export const validateOperation: Operation = {
     const type = (resource as { resourceType?: string }).resourceType;
     if (req.def && type !== req.def.type) throw badRequest(`$validate on ${req.def.type} got a ${type ?? 'body without resourceType'}`);
     const profile = parameterValue(req.parameters, 'profile');
-    const issues = checkResource(req.def, resource, typeof profile === 'string' ? profile : undefined);
+    const issues = checkResource(definitionFor(req.def, resource), resource, typeof profile === 'string' ? profile : undefined);
     return {
       status: 200,
       body: operationOutcome(

@@ -5,7 +5,8 @@
 import type { Knex } from 'knex';
 import type { AnyResourceDefinition, RequestContext, Row } from '../types.js';
 import type { IncludeSpec, SearchRequest } from './parse.js';
-import { applySearch, currentRows } from './sql.js';
+import type { FhirResource as Resource } from 'fhir/r4.js';
+import { applySearch, currentRows, holdsKeyIn, referencedKeys } from './sql.js';
 import { encodeCursor, type Cursor } from './paging.js';
 
 export interface SearchPage {
@@ -15,15 +16,20 @@ export interface SearchPage {
   previous?: string;
 }
 
-interface SortKey {
+export interface SortKey {
   column: string;
   descending: boolean;
   /** Whether the column can hold NULL: its keyset then needs a null-flag key. */
   nullable: boolean;
+  /**
+   * The key's value is the same on every row of the query (one source of a type over several tables:
+   * its index, or NULL for a sort column it lacks): compared with the cursor here, not in SQL.
+   */
+  constant?: { value: number | null };
 }
 
 /** Columns of the row a key value is read from: 't.DOB' → 'DOB'. */
-const rowKey = (column: string) => column.replace(/^t\./, '');
+export const rowKey = (column: string) => column.replace(/^t\./, '');
 
 export async function searchRows(def: AnyResourceDefinition, ctx: RequestContext, request: SearchRequest): Promise<SearchPage> {
   const t = def.table;
@@ -74,31 +80,50 @@ export async function searchRows(def: AnyResourceDefinition, ctx: RequestContext
 const nullFlag = (db: Knex, column: string) => db.raw('(case when ?? is null then 1 else 0 end)', [column]);
 
 /** NULLs sort last whatever the engine's habit, so keyset comparisons are the same everywhere. */
-function orderBy(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], backwards: boolean) {
+export function orderBy(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], backwards: boolean) {
   for (const key of keys) {
+    if (key.constant) continue;
     const dir = key.descending !== backwards ? 'desc' : 'asc';
     if (key.nullable) query.orderByRaw(`(case when ?? is null then 1 else 0 end) ${backwards ? 'desc' : 'asc'}`, [key.column]);
     query.orderBy(key.column, dir);
   }
 }
 
-/** Rows strictly after (or before) the cursor in the sort order: a lexicographic tuple comparison. */
-function keysetWhere(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], cursor: Cursor) {
+/**
+ * Rows strictly after (or before) the cursor in the sort order: a lexicographic tuple comparison. A
+ * constant key decides the comparison for the whole query when it differs from the cursor's value:
+ * past it, the rows whose earlier keys equal the cursor's qualify too (inclusive); before it, they do not.
+ */
+export function keysetWhere(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], cursor: Cursor) {
   const parts: { expr: Knex.Raw | string; descending: boolean; value: unknown }[] = [];
+  const forward = cursor.direction === 'next';
+  if (keys.reduce((n, k) => n + (k.nullable ? 2 : 1), 0) !== cursor.key.length) query.whereRaw('1 = 0');
   let i = 0;
+  let inclusive = false;
   for (const key of keys) {
+    const isNull = key.nullable ? cursor.key[i++] === 1 : false;
+    const value = cursor.key[i++];
+    if (key.constant) {
+      // NULL sorts after any value; otherwise the constant compares as the key's order says.
+      const c = key.constant.value;
+      const equal = c === null ? isNull : !isNull && c === value;
+      if (equal) continue;
+      const after = c === null ? true : !isNull && (key.descending ? c < Number(value) : c > Number(value));
+      inclusive = after === forward;
+      break;
+    }
     if (key.nullable) {
-      const isNull = cursor.key[i++] === 1;
-      const value = cursor.key[i++];
       parts.push({ expr: nullFlag(db, key.column), descending: false, value: isNull ? 1 : 0 });
       // Within the NULL group the column itself adds no order.
       if (!isNull) parts.push({ expr: key.column, descending: key.descending, value });
     } else {
-      parts.push({ expr: key.column, descending: key.descending, value: cursor.key[i++] });
+      parts.push({ expr: key.column, descending: key.descending, value });
     }
   }
-  if (i !== cursor.key.length) query.whereRaw('1 = 0');
-  const forward = cursor.direction === 'next';
+  if (parts.length === 0) {
+    if (!inclusive) query.whereRaw('1 = 0');
+    return;
+  }
   query.where((any) => {
     parts.forEach((part, index) => {
       any.orWhere((one) => {
@@ -107,28 +132,40 @@ function keysetWhere(query: Knex.QueryBuilder, db: Knex, keys: SortKey[], cursor
         one.where(part.expr as string, greater ? '>' : '<', part.value as never);
       });
     });
+    if (inclusive) any.orWhere((one) => parts.forEach((equal) => one.where(equal.expr as string, '=', equal.value as never)));
   });
 }
 
-/** _include and _revinclude, one query per parameter; :iterate follows what was included. */
+/** An included resource: a row of its table, or one of its type's configured fixed instances. */
+export type Included = { def: AnyResourceDefinition; row: Row; fixed?: undefined } | { def: AnyResourceDefinition; row?: undefined; fixed: Resource };
+
+/** Keys are per table: a type served from several tables has colliding keys across them. */
+const keyOf = (item: Included) =>
+  item.fixed ? `${item.def.type}/=${item.fixed.id}` : `${item.def.type}/${item.def.table.name}/${item.row[item.def.table.pk]}`;
+const sameSource = (a: AnyResourceDefinition, b: AnyResourceDefinition | undefined) => b !== undefined && a.type === b.type && a.table.name === b.table.name;
+
+/**
+ * _include and _revinclude, one query per parameter (per source of the type holding the reference);
+ * :iterate follows what was included. Matches are rows of one definition, or rows of several sources.
+ */
 export async function includeRows(
   ctx: RequestContext,
-  matches: { def: AnyResourceDefinition; rows: Row[] },
+  matches: { def: AnyResourceDefinition; rows: Row[] } | Included[],
   specs: IncludeSpec[],
   maxPerParameter = 1000,
-): Promise<{ def: AnyResourceDefinition; row: Row }[]> {
+): Promise<Included[]> {
   if (specs.length === 0) return [];
-  const seen = new Set(matches.rows.map((r) => `${matches.def.type}/${r[matches.def.table.pk]}`));
-  const pool: { def: AnyResourceDefinition; row: Row }[] = matches.rows.map((row) => ({ def: matches.def, row }));
-  const included: { def: AnyResourceDefinition; row: Row }[] = [];
+  const pool: Included[] = Array.isArray(matches) ? matches : matches.rows.map((row) => ({ def: matches.def, row }));
+  const seen = new Set(pool.map(keyOf));
+  const included: Included[] = [];
   let frontier = pool;
   for (let depth = 0; depth < 3 && frontier.length; depth++) {
-    const found: { def: AnyResourceDefinition; row: Row }[] = [];
+    const found: Included[] = [];
     for (const spec of specs) {
       if (depth > 0 && !spec.iterate) continue;
-      const rows = await includeOne(ctx, spec, depth === 0 ? pool : frontier, maxPerParameter);
-      for (const item of rows) {
-        const key = `${item.def.type}/${item.row[item.def.table.pk]}`;
+      const from = (depth === 0 ? pool : frontier).filter((f): f is Included & { row: Row } => f.row !== undefined);
+      for (const item of await includeOne(ctx, spec, from, maxPerParameter)) {
+        const key = keyOf(item);
         if (seen.has(key)) continue;
         seen.add(key);
         found.push(item);
@@ -140,17 +177,36 @@ export async function includeRows(
   return included;
 }
 
-async function includeOne(ctx: RequestContext, spec: IncludeSpec, from: { def: AnyResourceDefinition; row: Row }[], limit: number) {
+async function includeOne(ctx: RequestContext, spec: IncludeSpec, from: { def: AnyResourceDefinition; row: Row }[], limit: number): Promise<Included[]> {
+  const decl = spec.decl;
   if (!spec.reverse) {
-    const target = ctx.resolve(spec.decl.target)!;
-    const ids = unique(from.filter((f) => f.def.type === spec.source.type).map((f) => f.row[rowKey(spec.decl.column)]));
-    if (ids.length === 0) return [];
-    const rows: Row[] = await currentRows(target, ctx, target.select(ctx.db)).whereIn(`t.${target.table.pk}`, ids).limit(limit);
+    const target = ctx.resolve(decl.target, decl.targetSource)!;
+    const sources = from.filter((f) => sameSource(f.def, spec.source));
+    if (sources.length === 0) return [];
+    if (decl.constant !== undefined) {
+      // Every source row references the same configured instance.
+      const fixed = target.fixedInstances?.(ctx).find((r: Resource) => r.id === decl.constant);
+      return fixed ? [{ def: target, fixed }] : [];
+    }
+    const query = currentRows(target, ctx, target.select(ctx.db)).limit(limit);
+    if (decl.via) {
+      // The keys live in the hop's table: read them in the same query, from the source rows' keys.
+      const pks = unique(sources.map((f) => f.row[f.def.table.pk]));
+      query.whereIn(`t.${target.table.pk}`, referencedKeys(spec.source, decl, (q) => q.whereIn(`t.${spec.source.table.pk}`, pks), ctx));
+    } else {
+      const ids = unique(sources.map((f) => f.row[rowKey(decl.column)]));
+      if (ids.length === 0) return [];
+      query.whereIn(`t.${target.table.pk}`, ids);
+    }
+    const rows: Row[] = await query;
     return rows.map((row) => ({ def: target, row }));
   }
-  const ids = unique(from.filter((f) => f.def.type === spec.decl.target).map((f) => f.row[f.def.table.pk]));
-  if (ids.length === 0) return [];
-  const rows: Row[] = await currentRows(spec.source, ctx, spec.source.select(ctx.db)).whereIn(spec.decl.column, ids).limit(limit);
+  const target = ctx.resolve(decl.target, decl.targetSource);
+  const ids = unique(from.filter((f) => sameSource(f.def, target)).map((f) => f.row[f.def.table.pk]));
+  if (ids.length === 0 || decl.constant !== undefined) return [];
+  const rows: Row[] = await currentRows(spec.source, ctx, spec.source.select(ctx.db))
+    .where((w) => holdsKeyIn(w, decl, ids, ctx))
+    .limit(limit);
   return rows.map((row) => ({ def: spec.source, row }));
 }
 

@@ -10,7 +10,9 @@ import { decodeCursor, type Cursor } from './paging.js';
 import { implicitParams } from './implicit.js';
 
 export type Query = Record<string, string | string[] | undefined>;
-export type Resolve = (type: string) => AnyResourceDefinition | undefined;
+export type Resolve = (type: string, source?: string) => AnyResourceDefinition | undefined;
+/** The single-table definitions of a type: one, or each of its sources. */
+export type Sources = (type: string) => AnyResourceDefinition[];
 type ReferenceDecl = Extract<SearchParamDecl, { type: 'reference' }>;
 
 export type ParsedParam =
@@ -18,7 +20,9 @@ export type ParsedParam =
   /** Rows whose reference points at a target row matching `inner`. */
   | { kind: 'chain'; decl: ReferenceDecl; target: AnyResourceDefinition; inner: ParsedParam }
   /** Rows referenced by a `source` row (through `decl`) that matches `inner`. */
-  | { kind: 'has'; source: AnyResourceDefinition; decl: ReferenceDecl; inner: ParsedParam };
+  | { kind: 'has'; source: AnyResourceDefinition; decl: ReferenceDecl; inner: ParsedParam }
+  /** Any of these holds: _has over a type with several sources, one branch per source. */
+  | { kind: 'any'; params: ParsedParam[] };
 
 export interface IncludeSpec {
   reverse: boolean;
@@ -52,13 +56,21 @@ export const DEFAULT_COUNT = 20;
 export const MAX_COUNT = 1000;
 const MAX_CHAIN_SUBQUERIES = 8;
 
-const MODIFIERS: Record<SearchParamDecl['type'], string[]> = {
-  string: ['exact', 'contains', 'missing'],
-  token: ['not', 'missing'],
-  date: ['missing'],
-  number: ['missing'],
-  reference: ['missing'],
-};
+/** The modifiers a parameter supports (reference modifiers that name a type or chain are parsed apart). */
+export function modifiersOf(decl: SearchParamDecl): string[] {
+  switch (decl.type) {
+    case 'string':
+      return ['exact', 'contains', 'missing'];
+    case 'token':
+      return ['not', 'missing', ...(decl.tokens.some((t) => t.display || t.displays) ? ['text'] : [])];
+    case 'uri':
+      return ['below', 'above', 'missing'];
+    case 'reference':
+      return ['missing', ...(decl.hierarchyDepth ? ['below', 'above'] : []), ...(decl.constant === undefined ? ['identifier'] : [])];
+    default:
+      return ['missing'];
+  }
+}
 
 /** Result parameters handled by the engine itself, and legacy openIMIS paging names. */
 const CONTROL = new Set(['_count', '_total', '_cursor', '_offset', 'page-offset', '_format', '_pretty', '_sort', '_summary', '_elements']);
@@ -69,7 +81,13 @@ function findParam(def: AnyResourceDefinition, code: string): SearchParamDecl | 
   return paramsOf(def).find((p) => p.code === code);
 }
 
-export function parseSearch(query: Query, def: AnyResourceDefinition, resolve: Resolve, strict: boolean): SearchRequest {
+export function parseSearch(
+  query: Query,
+  def: AnyResourceDefinition,
+  resolve: Resolve,
+  strict: boolean,
+  sources: Sources = (type) => [resolve(type)].filter((d): d is AnyResourceDefinition => d !== undefined),
+): SearchRequest {
   const request: SearchRequest = { params: [], includes: [], sort: [], count: DEFAULT_COUNT, offset: 0, total: 'none', unknown: [] };
   const refuse = (name: string, why: string) => {
     if (strict) throw badRequest(why);
@@ -86,14 +104,14 @@ export function parseSearch(query: Query, def: AnyResourceDefinition, resolve: R
     }
     if (name === '_include' || name === '_revinclude' || name.startsWith('_include:') || name.startsWith('_revinclude:')) {
       for (const value of occurrences) {
-        const spec = parseInclude(name, value, def, resolve);
-        if (spec) request.includes.push(spec);
+        const specs = parseInclude(name, value, def, resolve, sources);
+        if (specs.length) request.includes.push(...specs);
         else refuse(name, `${name}=${value} names no reference search parameter`);
       }
       continue;
     }
     for (const occurrence of occurrences) {
-      const parsed = parseParam(name, occurrence, def, resolve);
+      const parsed = parseParam(name, occurrence, def, resolve, sources);
       if (typeof parsed === 'string') {
         refuse(name, parsed);
         break;
@@ -108,17 +126,18 @@ export function parseSearch(query: Query, def: AnyResourceDefinition, resolve: R
 }
 
 /** Returns the parsed parameter, or a message saying why the name is not understood. */
-function parseParam(name: string, value: string, def: AnyResourceDefinition, resolve: Resolve): ParsedParam | string {
-  if (name.startsWith('_has:')) return parseHas(name, value, def, resolve);
+function parseParam(name: string, value: string, def: AnyResourceDefinition, resolve: Resolve, sources: Sources): ParsedParam | string {
+  if (name.startsWith('_has:')) return parseHas(name, value, def, resolve, sources);
   const dot = name.indexOf('.');
   if (dot > 0) {
     const [head, typeModifier] = splitModifier(name.slice(0, dot));
     const decl = findParam(def, head);
     if (decl?.type !== 'reference') return `Unknown chained search parameter "${name}"`;
+    if (decl.constant !== undefined) return `${head} always references ${decl.target}/${decl.constant}: it has no chain`;
     if (typeModifier !== undefined && typeModifier !== decl.target) return `${head} does not reference ${typeModifier}`;
-    const target = resolve(decl.target);
+    const target = resolve(decl.target, decl.targetSource);
     if (!target) return `${decl.target} is not served here`;
-    const inner = parseParam(name.slice(dot + 1), value, target, resolve);
+    const inner = parseParam(name.slice(dot + 1), value, target, resolve, sources);
     if (typeof inner === 'string') return inner;
     if (inner.kind !== 'simple') return 'Chains are supported one level deep';
     return { kind: 'chain', decl, target, inner };
@@ -126,19 +145,20 @@ function parseParam(name: string, value: string, def: AnyResourceDefinition, res
   const [code, modifier] = splitModifier(name);
   const decl = findParam(def, code);
   if (!decl) return `Unknown search parameter "${name}"`;
-  if (decl.type === 'reference' && modifier !== undefined && modifier !== 'missing') {
+  if (decl.type === 'reference' && modifier !== undefined && !modifiersOf(decl).includes(modifier)) {
     // patient:identifier=x is a chain on the target's identifier; patient:Patient=x names the type.
-    const target = resolve(decl.target);
-    if (!target) return `${decl.target} is not served here`;
-    if (modifier === 'identifier') {
-      const identifierDecl = findParam(target, 'identifier');
-      if (!identifierDecl) return `${decl.target} has no identifier`;
-      return { kind: 'chain', decl, target, inner: simple(identifierDecl, undefined, value, name) };
-    }
-    if (modifier !== decl.target) return `Modifier :${modifier} is not supported on ${code}`;
-    return simple(decl, undefined, value, name);
+    if (modifier === decl.target) return simple(decl, undefined, value, name);
+    if (/^[A-Z][A-Za-z]+$/.test(modifier)) return `${code} does not reference ${modifier}`;
   }
-  if (modifier !== undefined && !MODIFIERS[decl.type].includes(modifier)) return `Modifier :${modifier} is not supported on ${code}`;
+  // An unsupported modifier is refused, not ignored: ignoring it would widen the search.
+  if (modifier !== undefined && !modifiersOf(decl).includes(modifier)) throw badRequest(`Modifier :${modifier} is not supported on ${code} (${decl.type})`);
+  if (decl.type === 'reference' && modifier === 'identifier') {
+    const target = resolve(decl.target, decl.targetSource);
+    if (!target) return `${decl.target} is not served here`;
+    const identifierDecl = findParam(target, 'identifier');
+    if (!identifierDecl) return `${decl.target} has no identifier`;
+    return { kind: 'chain', decl, target, inner: simple(identifierDecl, undefined, value, name) };
+  }
   return simple(decl, modifier, value, name);
 }
 
@@ -149,33 +169,52 @@ function simple(decl: SearchParamDecl, modifier: string | undefined, value: stri
   return { kind: 'simple', decl, modifier, values };
 }
 
-/** _has:Claim:patient:status=x — Claims whose `patient` points here and whose status is x. */
-function parseHas(name: string, value: string, def: AnyResourceDefinition, resolve: Resolve): ParsedParam | string {
+/**
+ * _has:Claim:patient:status=x — Claims whose `patient` points here and whose status is x. A referring
+ * type with several sources gives one branch per source whose reference points into this table.
+ */
+function parseHas(name: string, value: string, def: AnyResourceDefinition, resolve: Resolve, sources: Sources): ParsedParam | string {
   const [, type, refCode, ...rest] = name.split(':');
-  const source = type ? resolve(type) : undefined;
-  if (!source) return `_has: ${type} is not served here`;
-  const decl = findParam(source, refCode ?? '');
-  if (decl?.type !== 'reference' || decl.target !== def.type) return `_has: ${type}.${refCode} does not reference ${def.type}`;
+  const referring = type ? sources(type) : [];
+  if (!referring.length) return `_has: ${type} is not served here`;
   if (rest.length === 0) return '_has needs a search parameter of the referring resource';
-  const inner = parseParam(rest.join(':'), value, source, resolve);
-  if (typeof inner === 'string') return inner;
-  if (inner.kind !== 'simple') return '_has is supported one level deep';
-  return { kind: 'has', source, decl, inner };
+  const branches: ParsedParam[] = [];
+  let why = `_has: ${type}.${refCode} does not reference ${def.type}`;
+  for (const source of referring) {
+    const decl = findParam(source, refCode ?? '');
+    if (decl?.type !== 'reference' || decl.target !== def.type || (decl.targetSource ?? def.source) !== def.source) continue;
+    if (decl.constant !== undefined) {
+      why = `_has: ${type}.${refCode} references a configured ${def.type}, not searchable rows`;
+      continue;
+    }
+    const inner = parseParam(rest.join(':'), value, source, resolve, sources);
+    if (typeof inner === 'string') why = inner;
+    else if (inner.kind !== 'simple') why = '_has is supported one level deep';
+    else branches.push({ kind: 'has', source, decl, inner });
+  }
+  if (branches.length === 0) return why;
+  return branches.length === 1 ? branches[0] : { kind: 'any', params: branches };
 }
 
-/** _include=Claim:patient[:Patient], _revinclude=Claim:patient, with :iterate. */
-function parseInclude(name: string, value: string, def: AnyResourceDefinition, resolve: Resolve): IncludeSpec | undefined {
+/**
+ * _include=Claim:patient[:Patient], _revinclude=Claim:patient, with :iterate. A type with several
+ * sources gives one spec per source that declares the parameter.
+ */
+function parseInclude(name: string, value: string, def: AnyResourceDefinition, resolve: Resolve, sources: Sources): IncludeSpec[] {
   const reverse = name.startsWith('_revinclude');
   const iterate = name.endsWith(':iterate') || name.endsWith(':recurse');
   const [type, code, targetType] = value.split(':');
-  const source = resolve(type);
-  const decl = source ? findParam(source, code ?? '') : undefined;
-  if (!source || decl?.type !== 'reference') return undefined;
-  if (targetType && targetType !== decl.target) return undefined;
-  if (!iterate && !reverse && source.type !== def.type) return undefined;
-  if (!iterate && reverse && decl.target !== def.type) return undefined;
-  if (!resolve(decl.target)) return undefined;
-  return { reverse, source, decl, iterate };
+  const specs: IncludeSpec[] = [];
+  for (const source of sources(type)) {
+    const decl = findParam(source, code ?? '');
+    if (decl?.type !== 'reference') continue;
+    if (targetType && targetType !== decl.target) continue;
+    if (!iterate && !reverse && source.type !== def.type) continue;
+    if (!iterate && reverse && decl.target !== def.type) continue;
+    if (!resolve(decl.target, decl.targetSource)) continue;
+    specs.push({ reverse, source, decl, iterate });
+  }
+  return specs;
 }
 
 function applyControl(request: SearchRequest, name: string, value: string, def: AnyResourceDefinition) {

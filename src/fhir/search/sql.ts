@@ -1,19 +1,19 @@
 /**
- * Turns parsed search parameters into WHERE clauses on a query whose main table is aliased `t`.
- * Every value is bound, never spliced into SQL; LIKE wildcards in user input are escaped.
+ * Turns parsed search parameters into WHERE clauses on a query whose main table is aliased `t`:
+ * simple parameters (match.ts), hops to other tables (via.ts), references, chains and `_has`.
  */
 import type { Knex } from 'knex';
-import type { Dialect } from '../../db/dialect/index.js';
-import { escapeLike } from '../../db/dialect/index.js';
-import type { AnyResourceDefinition, RequestContext, SearchParamDecl, TokenColumn } from '../types.js';
-import { badRequest } from '../outcome.js';
-import { splitToken, type ParsedParam } from './parse.js';
-import { parseDateValue, dayOf, splitPrefix, type DateRange } from './dates.js';
+import type { AnyResourceDefinition, RequestContext, SearchParamDecl } from '../types.js';
+import type { ParsedParam } from './parse.js';
+import { parseDateValue } from './dates.js';
 import { isUuid } from '../ids.js';
+import { viaExists, viaIn, viaRows } from './via.js';
+import { dateMatch, numberMatch, periodMatch, quantityMatch, stringMatch, tokenMatch, tokensAbsent, uriMatch, type SqlContext } from './match.js';
 
+export type { SqlContext };
 type Where = Knex.QueryBuilder;
 type Simple = Extract<ParsedParam, { kind: 'simple' }>;
-export type SqlContext = Pick<RequestContext, 'db' | 'dialect' | 'resolve'> & Partial<RequestContext>;
+type ReferenceDecl = Extract<SearchParamDecl, { type: 'reference' }>;
 
 /** Current rows of a resource's table, aliased `t`, narrowed to what the caller may see. */
 export function currentRows(def: AnyResourceDefinition, ctx: SqlContext, qb: Where = ctx.db(`${def.table.name} as t`)): Where {
@@ -30,163 +30,154 @@ export function applySearch(qb: Where, params: ParsedParam[], ctx: SqlContext): 
 function applyOne(w: Where, param: ParsedParam, ctx: SqlContext) {
   switch (param.kind) {
     case 'simple':
-      if (param.modifier === 'missing') return missing(w, param.decl, param.values[0] === 'true');
-      for (const value of param.values) w.orWhere((one) => matchOne(one, param, value, ctx));
-      return;
+      return applySimple(w, param, ctx);
     case 'chain': {
       // The subquery aliases its table `t` too: inside it, `t` is the target.
       const target = param.target;
-      const sub = currentRows(target, ctx).select(`t.${target.table.pk}`);
-      return w.whereIn(param.decl.column, applySearch(sub, [param.inner], ctx));
+      const sub = applySearch(currentRows(target, ctx).select(`t.${target.table.pk}`), [param.inner], ctx);
+      return holdsKeyIn(w, param.decl, sub, ctx);
     }
     case 'has': {
-      const sub = currentRows(param.source, ctx).select(param.decl.column);
-      const main = param.decl.target;
-      const mainDef = ctx.resolve(main)!;
-      return w.whereIn(`t.${mainDef.table.pk}`, applySearch(sub, [param.inner], ctx));
+      const mainDef = ctx.resolve(param.decl.target, param.decl.targetSource)!;
+      return w.whereIn(`t.${mainDef.table.pk}`, referencedKeys(param.source, param.decl, (q) => applySearch(q, [param.inner], ctx), ctx));
     }
+    case 'any':
+      for (const branch of param.params) w.orWhere((one) => applyOne(one, branch, ctx));
+      return;
   }
+}
+
+/** The parameter's hop for whole-parameter matches; tokens carry theirs per column. */
+const hopOf = (decl: SearchParamDecl) => (decl.type === 'token' ? undefined : decl.via);
+
+function applySimple(w: Where, param: Simple, ctx: SqlContext) {
+  const { decl } = param;
+  if (param.modifier === 'missing') return missing(w, decl, param.values[0] === 'true', ctx);
+  const anyValue = (q: Where) => {
+    for (const value of param.values) q.orWhere((one) => matchOne(one, param, value, ctx));
+  };
+  const via = hopOf(decl);
+  return via ? viaIn(w, ctx.db, via, anyValue) : anyValue(w);
 }
 
 function matchOne(w: Where, param: Simple, value: string, ctx: SqlContext) {
   const { db, dialect } = ctx;
   const decl = param.decl;
+  const now = ctx.now?.() ?? new Date();
   switch (decl.type) {
     case 'string':
       return stringMatch(w, decl.columns, param.modifier, value, db, dialect);
-    case 'token':
-      return param.modifier === 'not'
-        ? w.whereNot((n) => tokenMatch(n, decl.tokens, value, db, dialect)).orWhere((n) => allNull(n, decl.tokens))
-        : tokenMatch(w, decl.tokens, value, db, dialect);
-    case 'date':
-      return dateMatch(w, decl.column, decl.precision, parseDateValue(value, decl.code));
+    case 'token': {
+      const tokens = decl.tokens.map((token) => ({ ...token, via: token.via ?? decl.via }));
+      if (param.modifier === 'not') {
+        return w.whereNot((n) => tokenMatch(n, tokens, value, ctx, { negated: true })).orWhere((n) => tokensAbsent(n, tokens, ctx));
+      }
+      return tokenMatch(w, tokens, value, ctx, { text: param.modifier === 'text' });
+    }
+    case 'date': {
+      const range = parseDateValue(value, decl.code);
+      const precision = decl.precision === 'day' && decl.daysAsTimestamps ? 'day-timestamp' : decl.precision;
+      if (decl.endColumn) return periodMatch(w, decl.column, decl.endColumn, precision, range, now);
+      return dateMatch(w, decl.column, precision, range, now);
+    }
     case 'number':
       return numberMatch(w, decl.column, value, decl.code, db);
+    case 'quantity':
+      return quantityMatch(w, decl.column, typeof decl.unit === 'function' ? decl.unit(ctx as RequestContext) : decl.unit, value, decl.code, db);
+    case 'uri':
+      return uriMatch(w, decl.column, param.modifier, value, ctx);
     case 'reference':
-      return referenceMatch(w, decl, value, ctx);
+      return referenceMatch(w, decl, param.modifier, value, ctx);
   }
 }
 
-function missing(w: Where, decl: SearchParamDecl, isMissing: boolean) {
-  const columns =
-    decl.type === 'string' ? decl.columns : decl.type === 'token' ? decl.tokens.map((t) => t.column) : [decl.column];
+/** Columns whose values make the element present; a hop's columns are present when a row has them. */
+function missing(w: Where, decl: SearchParamDecl, isMissing: boolean, ctx: SqlContext) {
+  if (decl.type === 'reference' && decl.constant !== undefined) return isMissing ? w.whereRaw('1 = 0') : w;
+  if (decl.type === 'token') {
+    const tokens = decl.tokens.map((token) => ({ ...token, via: token.via ?? decl.via }));
+    if (isMissing) return tokensAbsent(w, tokens, ctx);
+    return w.where((any) => {
+      for (const token of tokens) {
+        if (token.via) any.orWhere((q) => viaIn(q, ctx.db, token.via!, (v) => v.whereNotNull(token.column)));
+        else any.orWhereNotNull(token.column);
+      }
+    });
+  }
+  const columns = decl.type === 'string' ? decl.columns : decl.type === 'date' && decl.endColumn ? [decl.column, decl.endColumn] : [decl.column!];
+  const present = (q: Where) => columns.forEach((c) => q.orWhereNotNull(c));
+  const via = decl.via;
+  if (via) return isMissing ? viaExists(w, ctx.db, via, present, true) : viaIn(w, ctx.db, via, present);
   if (isMissing) for (const c of columns) w.whereNull(c);
-  else w.where((any) => columns.forEach((c) => any.orWhereNotNull(c)));
+  else w.where(present);
 }
 
-function stringMatch(w: Where, columns: string[], modifier: string | undefined, value: string, db: Knex, dialect: Dialect) {
-  for (const column of columns) {
-    if (modifier === 'exact') w.orWhere(dialect.equalsSensitive(db, column, value));
-    else if (modifier === 'contains') w.orWhere(dialect.likeInsensitive(db, column, `%${escapeLike(value)}%`));
-    else w.orWhere(dialect.likeInsensitive(db, column, `${escapeLike(value)}%`));
-  }
+/** Rows whose reference (through its hop, if any) holds one of the keys (a list or a subquery). */
+export function holdsKeyIn(w: Where, decl: ReferenceDecl, keys: Where | (string | number)[], ctx: SqlContext) {
+  if (decl.constant !== undefined) return w.whereRaw('1 = 0');
+  const column = decl.column;
+  return decl.via ? viaIn(w, ctx.db, decl.via, (v) => v.whereIn(column, keys)) : w.whereIn(column, keys);
 }
 
-function tokenMatch(w: Where, tokens: TokenColumn[], value: string, db: Knex, dialect: Dialect) {
-  const { system, code } = splitToken(value);
-  let matchedAny = false;
-  for (const token of tokens) {
-    // "|code" asks for codes without a system; "s|code" for that system; "code" for any system.
-    if (system !== undefined && (token.system ?? '') !== system) continue;
-    if (code === undefined) {
-      w.orWhereNotNull(token.column);
-      matchedAny = true;
-      continue;
-    }
-    const legacy = token.codes ? token.codes[code] : code;
-    if (legacy === undefined) continue;
-    // UUID columns: a value that is no UUID cannot match, and SQL Server would fail to convert it.
-    const values = (Array.isArray(legacy) ? legacy : [legacy])
-      .filter((v) => !token.lowerCase || (typeof v === 'string' && isUuid(v)))
-      .map((v) => (token.lowerCase && typeof v === 'string' ? v.toLowerCase() : v));
-    if (values.length === 0) continue;
-    for (const v of values) {
-      if (token.caseInsensitive && typeof v === 'string') w.orWhere(dialect.equalsInsensitive(db, token.column, v));
-      else w.orWhere(token.column, v);
-    }
-    matchedAny = true;
-  }
-  // A code no column can hold matches nothing, rather than everything.
-  if (!matchedAny) w.whereRaw('1 = 0');
+/**
+ * The target keys a source's current, visible rows reference through `decl`, among the source rows
+ * `narrow` keeps (`_has`, `_include` of a hop).
+ */
+export function referencedKeys(source: AnyResourceDefinition, decl: ReferenceDecl, narrow: (q: Where) => Where, ctx: SqlContext): Where {
+  const via = decl.via;
+  if (!via) return narrow(currentRows(source, ctx).select(decl.column!));
+  return viaRows(ctx.db, via).select(decl.column!).whereIn(`v.${via.key}`, narrow(currentRows(source, ctx).select(via.from)));
 }
 
-function allNull(w: Where, tokens: TokenColumn[]) {
-  for (const t of tokens) w.whereNull(t.column);
-}
-
-function dateMatch(w: Where, column: string, precision: 'day' | 'instant', range: DateRange) {
-  // Date columns compare as 'YYYY-MM-DD' text on every engine; instants compare as timestamps.
-  const lo = precision === 'day' ? dayOf(range.start) : range.start;
-  const hi = precision === 'day' ? dayOf(range.end) : range.end;
-  switch (range.prefix) {
-    case 'eq':
-      return w.where(column, '>=', lo).where(column, '<', hi);
-    case 'ne':
-      return w.where((n) => n.where(column, '<', lo).orWhere(column, '>=', hi));
-    case 'gt':
-    case 'sa':
-      return w.where(column, '>=', hi);
-    case 'ge':
-      return w.where(column, '>=', lo);
-    case 'lt':
-    case 'eb':
-      return w.where(column, '<', lo);
-    case 'le':
-      return w.where(column, '<', hi);
-    case 'ap': {
-      // Approximately: within 10 % of the distance between the value and now, at least a day.
-      const now = Date.now();
-      const slack = Math.max(Math.abs(now - range.start.getTime()) * 0.1, 86_400_000);
-      const from = new Date(range.start.getTime() - slack);
-      const to = new Date(range.end.getTime() + slack);
-      return w
-        .where(column, '>=', precision === 'day' ? dayOf(from) : from)
-        .where(column, '<', precision === 'day' ? dayOf(to) : to);
-    }
-  }
-}
-
-function numberMatch(w: Where, column: string, raw: string, code: string, db: Knex) {
-  const [prefix, text] = splitPrefix(raw);
-  if (!/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) throw badRequest(`${code}: "${raw}" is not a number`);
-  const value = Number(text);
-  if (!Number.isFinite(value) || Math.abs(value) > 1e15) throw badRequest(`${code}: "${raw}" is out of range`);
-  // eq matches the implicit precision of the value: 100 means [99.5, 100.5).
-  const decimals = (text.split('.')[1] ?? '').replace(/[eE].*$/, '').length;
-  const half = 0.5 * 10 ** -decimals;
-  // Bound as decimals, so that 2.5 compares with an integer column instead of failing to cast.
-  const n = (v: number) => db.raw('cast(? as decimal(38, 10))', [v]);
-  switch (prefix) {
-    case 'eq':
-      return w.where(column, '>=', n(value - half)).where(column, '<', n(value + half));
-    case 'ne':
-      return w.where((x) => x.where(column, '<', n(value - half)).orWhere(column, '>=', n(value + half)));
-    case 'gt':
-    case 'sa':
-      return w.where(column, '>', n(value));
-    case 'ge':
-      return w.where(column, '>=', n(value));
-    case 'lt':
-    case 'eb':
-      return w.where(column, '<', n(value));
-    case 'le':
-      return w.where(column, '<=', n(value));
-    case 'ap':
-      return w.where(column, '>=', n(value - Math.abs(value) * 0.1)).where(column, '<=', n(value + Math.abs(value) * 0.1));
-  }
-}
-
-function referenceMatch(w: Where, decl: Extract<SearchParamDecl, { type: 'reference' }>, value: string, ctx: SqlContext) {
-  // Accepts "Type/id", a bare id and an absolute URL ending in Type/id.
+/** A reference value: "Type/id", a bare id or an absolute URL ending in Type/id. */
+export function parseReference(value: string, target: string): { type: string; id: string } | undefined {
   const match = /(?:^|\/)([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(value);
-  const [type, id] = match ? [match[1], match[2]] : [decl.target, value];
-  if (type !== decl.target || !/^[A-Za-z0-9\-.]{1,64}$/.test(id)) return w.whereRaw('1 = 0');
-  const target = ctx.resolve(decl.target);
-  if (!target) return w.whereRaw('1 = 0');
+  const [type, id] = match ? [match[1], match[2]] : [target, value];
+  return type === target && /^[A-Za-z0-9\-.]{1,64}$/.test(id) ? { type, id } : undefined;
+}
+
+function referenceMatch(w: Where, decl: ReferenceDecl, modifier: string | undefined, value: string, ctx: SqlContext) {
+  const ref = parseReference(value, decl.target);
+  if (decl.constant !== undefined) return ref?.id === decl.constant ? w : w.whereRaw('1 = 0');
+  const target = ref && ctx.resolve(decl.target, decl.targetSource);
+  if (!ref || !target) return w.whereRaw('1 = 0');
   // UUIDs are stored lower case; comparing the column itself keeps its index usable.
-  const sub = ctx.db(target.table.name).select(target.table.pk);
-  if (isUuid(id)) sub.where(target.table.uuid, id.toLowerCase());
-  else if (target.codeColumn) sub.where(target.codeColumn, id).whereNull(target.table.validityTo);
+  const sub = ctx.db(`${target.table.name} as t`).select(`t.${target.table.pk}`);
+  if (isUuid(ref.id)) sub.where(`t.${target.table.uuid}`, ref.id.toLowerCase());
+  else if (target.codeColumn) sub.where(`t.${target.codeColumn}`, ref.id).whereNull(`t.${target.table.validityTo}`);
   else return w.whereRaw('1 = 0');
+  if (modifier === 'below' || modifier === 'above') return hierarchyMatch(w, decl, target, sub, modifier, ctx);
   w.whereIn(decl.column, sub);
+}
+
+/**
+ * `:below` / `:above` on a reference to the parent of the same type (Location.partOf), bounded by the
+ * declared depth: one nested IN per level, no recursion, so every engine plans it alike.
+ * below: the parent is the value, or the parent's parent, …; above: the value's parent, its parent, ….
+ */
+function hierarchyMatch(w: Where, decl: ReferenceDecl, target: AnyResourceDefinition, value: Where, modifier: 'below' | 'above', ctx: SqlContext) {
+  const depth = decl.hierarchyDepth ?? 1;
+  const parent = decl.column!.replace(/^t\./, '');
+  const pk = target.table.pk;
+  const level = (keys: Where) =>
+    modifier === 'below'
+      ? ctx.db(`${target.table.name} as t`).select(`t.${pk}`).whereIn(`t.${parent}`, keys).whereNull(`t.${target.table.validityTo}`)
+      : ctx.db(`${target.table.name} as t`).select(`t.${parent}`).whereIn(`t.${pk}`, keys);
+  w.where((any) => {
+    if (modifier === 'below') {
+      // Rows whose parent is the value or one of its descendants down to depth - 1.
+      let keys = value;
+      for (let i = 0; i < depth; i++) {
+        any.orWhereIn(decl.column!, keys);
+        keys = level(keys);
+      }
+    } else {
+      // Rows that are the value's parent, grandparent, … up to depth.
+      let keys = level(value);
+      for (let i = 0; i < depth; i++) {
+        any.orWhereIn(`t.${pk}`, keys);
+        keys = level(keys);
+      }
+    }
+  });
 }

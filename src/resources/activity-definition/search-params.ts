@@ -6,6 +6,15 @@ const serviceType = loadMapping('activity-definition-service-type');
 
 export const activityDefinitionSearchParams: SearchParamDecl[] = [
   {
+    code: 'insurance-plan',
+    type: 'reference',
+    description: 'The products (InsurancePlan) that list the service: current tblProductServices lines',
+    definition: 'https://openimis.github.io/openimis_fhir_r4_ig/SearchParameter/activity-definition-insurance-plan',
+    column: 'v.ProdID',
+    target: 'InsurancePlan',
+    via: { table: 'tblProductServices', from: 't.ServiceID', key: 'ServiceID', current: 'ValidityTo' },
+  },
+  {
     code: 'identifier',
     type: 'token',
     description: 'Service code or UUID',
@@ -32,6 +41,6 @@ export const activityDefinitionSearchParams: SearchParamDecl[] = [
     code: 'topic',
     type: 'token',
     description: 'Service type: P preventive, C curative',
-    tokens: [{ column: 't.ServType', system: serviceType.system, codes: serviceType.searchMap() }],
+    tokens: [{ column: 't.ServType', system: serviceType.system, codes: serviceType.searchMap(), displays: serviceType.displays() }],
   },
 ];

@@ -2,6 +2,7 @@
 import type { SearchParamDecl } from '../../fhir/types.js';
 import { loadMapping } from '../mappings.js';
 import { CLAIM_IDENTIFIER, CLAIM_STATUSES } from '../claim/search-params.js';
+import { CLAIM_ADMINISTRATOR } from '../practitioner/table.js';
 
 const outcome = loadMapping('claim-outcome');
 
@@ -16,7 +17,7 @@ export const claimResponseSearchParams: SearchParamDecl[] = [
   CLAIM_IDENTIFIER,
   { code: 'request', type: 'reference', description: 'The claim (same row and id)', column: 't.ClaimID', target: 'Claim' },
   { code: 'patient', type: 'reference', description: 'The insuree (Patient)', column: 't.InsureeID', target: 'Patient' },
-  { code: 'requestor', type: 'reference', description: 'The claim administrator (Practitioner)', column: 't.ClaimAdminId', target: 'Practitioner' },
+  { code: 'requestor', type: 'reference', description: 'The claim administrator (Practitioner)', column: 't.ClaimAdminId', target: 'Practitioner', targetSource: CLAIM_ADMINISTRATOR },
   {
     code: 'outcome',
     type: 'token',

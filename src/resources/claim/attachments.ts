@@ -1,6 +1,7 @@
 /**
- * Claim attachments ⇄ claim_ClaimAttachment, the table of openIMIS's claim module (modular openIMIS;
- * an older database lacks it: the server detects it at start, src/db/optional-tables.ts, and without
+ * Claim attachments ⇄ claim_ClaimAttachment, the table of openIMIS's claim module (modular openIMIS,
+ * src/db/legacy-schema/tables-modular.ts; an older database lacks it: the server detects it at start,
+ * src/db/optional-tables.ts, and without
  * it claims simply have no attachments and a claim sent with one is refused with a clear 422).
  *
  * Wire format of the openIMIS FHIR module: Claim.supportingInfo with category `attachment`

@@ -16,6 +16,12 @@ export function scopeClaims(qb: Knex.QueryBuilder, ctx: RequestContext): void {
   else qb.whereIn('t.HFID', ctx.db('tblHF as sh').select('sh.HfID').whereIn('sh.LocationId', scope.districtIds));
 }
 
+/** Rows whose claim (the key in `claimColumn`) the caller may see: feedback, selected-for-feedback requests. */
+export function scopeClaimsOf(qb: Knex.QueryBuilder, ctx: RequestContext, claimColumn: string): void {
+  if (scopeOf(ctx).unrestricted) return;
+  qb.whereIn(claimColumn, ctx.db('tblClaim as t').select('t.ClaimID').modify((claims) => scopeClaims(claims, ctx)));
+}
+
 /** Refuses a claim for a health facility the caller may not enter claims for (claim/services.py _validate_user_hf). */
 export function assertFacilityAllowed(ctx: Pick<RequestContext, 'caller'>, facility: Row): void {
   const scope = scopeOf(ctx);

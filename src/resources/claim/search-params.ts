@@ -1,6 +1,7 @@
 /** Claim search parameters, as data over tblClaim columns. */
 import type { SearchParamDecl, TokenColumn } from '../../fhir/types.js';
 import { loadMapping } from '../mappings.js';
+import { CLAIM_ADMINISTRATOR } from '../practitioner/table.js';
 
 const claimStatus = loadMapping('claim-status');
 const visitType = loadMapping('claim-visit-type');
@@ -33,7 +34,7 @@ export const claimSearchParams: SearchParamDecl[] = [
     column: 't.HFID',
     target: 'Organization',
   },
-  { code: 'enterer', type: 'reference', description: 'The claim administrator (Practitioner)', column: 't.ClaimAdminId', target: 'Practitioner' },
+  { code: 'enterer', type: 'reference', description: 'The claim administrator (Practitioner)', column: 't.ClaimAdminId', target: 'Practitioner', targetSource: CLAIM_ADMINISTRATOR },
   { code: 'created', type: 'date', description: 'Date claimed', column: 't.DateClaimed', precision: 'day', sortColumn: 't.DateClaimed' },
   {
     code: 'use',
@@ -53,6 +54,6 @@ export const claimSearchParams: SearchParamDecl[] = [
     type: 'token',
     description: 'Visit type: E emergency, R referral, O other',
     definition: 'https://openimis.github.io/openimis_fhir_r4_ig/SearchParameter/claim-type',
-    tokens: [{ column: 't.VisitType', system: visitType.system, codes: visitType.searchMap() }],
+    tokens: [{ column: 't.VisitType', system: visitType.system, codes: visitType.searchMap(), displays: visitType.displays() }],
   },
 ];

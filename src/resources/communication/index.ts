@@ -4,13 +4,13 @@
  * (select feedback, the module's right) or 111001 (claim search: openIMIS's own claim query shows a
  * claim's feedback with it, and the enrolment officers who deliver feedback hold it, not 111010).
  * No update or delete: openIMIS has no such change. Row security: the claim's (the Claim resource's
- * scope), on top of which every query reads the feedback rows with their claim's columns (table.ts).
+ * scope, applied to the feedback's claim).
  */
 import type { Communication } from 'fhir/r4.js';
 import type { ResourceDefinition } from '../../fhir/types.js';
 import { structureDefinition } from '../ig.js';
-import { scopeClaims } from '../claim/scope.js';
-import { feedbackTable, readFeedbackRows, selectFeedback } from './table.js';
+import { scopeClaimsOf } from '../claim/scope.js';
+import { feedbackTable, selectFeedback } from './table.js';
 import { communicationSearchParams } from './search-params.js';
 import { feedbackToCommunication } from './to-fhir.js';
 import { createFeedback } from './write.js';
@@ -26,10 +26,8 @@ export function communicationResource(): ResourceDefinition<Communication> {
     select: selectFeedback,
     toFhir: (row) => feedbackToCommunication(row),
     searchParams: communicationSearchParams,
-    scope: (qb, ctx) => {
-      readFeedbackRows(qb, ctx.db);
-      scopeClaims(qb, ctx);
-    },
+    // The claim's row security: feedback on the claims the caller may see.
+    scope: (qb, ctx) => scopeClaimsOf(qb, ctx, 't.ClaimID'),
     rights: {
       read: FEEDBACK_READ,
       vread: FEEDBACK_READ,

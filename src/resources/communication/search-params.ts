@@ -1,6 +1,8 @@
-/** Communication search parameters, as data over the feedback rows (table.ts: tblFeedback with its claim's columns). */
+/** Communication search parameters, as data over tblFeedback and, through a hop, its claim (the insuree). */
 import type { SearchParamDecl } from '../../fhir/types.js';
 import { IG } from '../ig.js';
+import { ENROLMENT_OFFICER } from '../practitioner/table.js';
+import { CLAIM_HOP } from './table.js';
 
 const claimParam = (code: string, description: string, definition?: string): SearchParamDecl => ({
   code,
@@ -18,8 +20,8 @@ export const communicationSearchParams: SearchParamDecl[] = [
     description: 'The feedback UUID (FeedbackUUID)',
     tokens: [{ column: 't.FeedbackUUID', lowerCase: true }],
   },
-  { code: 'subject', type: 'reference', description: 'The insuree of the claim (Patient)', column: 't.InsureeID', target: 'Patient' },
-  { code: 'patient', type: 'reference', description: 'The insuree of the claim (Patient)', column: 't.InsureeID', target: 'Patient' },
+  { code: 'subject', type: 'reference', description: 'The insuree of the claim (Patient)', column: 'v.InsureeID', target: 'Patient', via: CLAIM_HOP },
+  { code: 'patient', type: 'reference', description: 'The insuree of the claim (Patient)', column: 'v.InsureeID', target: 'Patient', via: CLAIM_HOP },
   claimParam('about', 'The claim the feedback is about (Communication.about)', `${IG}/SearchParameter/communication-about`),
   claimParam(
     'part-of',
@@ -31,6 +33,14 @@ export const communicationSearchParams: SearchParamDecl[] = [
     description: 'The feedback request answered: CommunicationRequest/<claim id>',
     column: 't.ClaimID',
     target: 'CommunicationRequest',
+  },
+  {
+    code: 'recipient',
+    type: 'reference',
+    description: 'The enrolment officer who collected the answers (Practitioner; tblFeedback.CHFOfficerCode)',
+    column: 't.CHFOfficerCode',
+    target: 'Practitioner',
+    targetSource: ENROLMENT_OFFICER,
   },
   { code: 'sent', type: 'date', description: 'When the feedback was collected (FeedbackDate)', column: 't.FeedbackDate', precision: 'instant', sortColumn: 't.FeedbackDate' },
 ];

@@ -1,14 +1,11 @@
 /**
  * tblFeedback (one row per claim) and what a Communication needs from around it: the claim (its
- * UUID, code, insuree, facility and feedback status), the insuree and the enrolment officer who
- * collected the answers (tblFeedback.CHFOfficerCode holds tblOfficer.OfficerID, despite its name).
+ * UUID, code and feedback status), the insuree and the enrolment officer who collected the answers
+ * (tblFeedback.CHFOfficerCode holds tblOfficer.OfficerID, despite its name).
  *
- * Every query on Communication reads these rows as one derived table aliased `t` ("the feedback
- * rows"), so that the claim's InsureeID and HFID are columns of `t`: the engine matches search
- * parameters (subject, patient) and row security on `t` alone, also in its COUNT and `_has`
- * subqueries, which start from the bare table name. select() reads the derived table; the `scope`
- * hook (index.ts) puts it in place of the bare table in those other queries. The planner flattens
- * the derived table (inner joins on primary keys), so searches stay index-backed.
+ * The feedback row has no insuree or facility of its own: they are the claim's. Search parameters
+ * reach them through a hop on tblClaim (search-params.ts) and row security through the claim's
+ * facility (index.ts), so every query reads tblFeedback as `t` and joins only for the mapper.
  */
 import type { Knex } from 'knex';
 import type { VersionedTable } from '../../fhir/types.js';
@@ -16,16 +13,16 @@ import { versionedTable } from '../../db/legacy-history.js';
 
 export const feedbackTable: VersionedTable = versionedTable('tblFeedback', 'FeedbackID', 'FeedbackUUID');
 
-/** The feedback rows with their claim's columns, aliased `t`. */
-export function feedbackRows(db: Knex): Knex.QueryBuilder {
-  const rows = db('tblFeedback as f')
-    .leftJoin('tblClaim as c', 'c.ClaimID', 'f.ClaimID')
+/** The hop from a feedback row to its claim. */
+export const CLAIM_HOP = { table: 'tblClaim', from: 't.ClaimID', key: 'ClaimID' };
+
+export function selectFeedback(db: Knex): Knex.QueryBuilder {
+  return db('tblFeedback as t')
+    .leftJoin('tblClaim as c', 'c.ClaimID', 't.ClaimID')
     .leftJoin('tblInsuree as i', 'i.InsureeID', 'c.InsureeID')
-    .leftJoin('tblOfficer as o', 'o.OfficerID', 'f.CHFOfficerCode')
+    .leftJoin('tblOfficer as o', 'o.OfficerID', 't.CHFOfficerCode')
     .select(
-      'f.*',
-      'c.InsureeID as InsureeID',
-      'c.HFID as HFID',
+      't.*',
       'c.ClaimUUID as claim_uuid',
       'c.ClaimCode as claim_code',
       'c.FeedbackStatus as claim_feedback_status',
@@ -36,14 +33,4 @@ export function feedbackRows(db: Knex): Knex.QueryBuilder {
       'o.LastName as officer_last_name',
       'o.OtherNames as officer_other_names',
     );
-  return rows.as('t');
-}
-
-export function selectFeedback(db: Knex): Knex.QueryBuilder {
-  return db.from(feedbackRows(db)).select('t.*');
-}
-
-/** Makes any engine query on Communication read the feedback rows (see above). */
-export function readFeedbackRows(qb: Knex.QueryBuilder, db: Knex): void {
-  qb.from(feedbackRows(db));
 }

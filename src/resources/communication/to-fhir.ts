@@ -45,14 +45,11 @@ function answerText(answer: 'yes-no' | 'score', value: unknown): string {
   return value === true || value === 1 || value === '1' ? 'yes' : 'no';
 }
 
-/**
- * The enrolment officer who collected the answers. Officers are not served as Practitioner by this
- * server yet (only claim administrators are), so the reference is logical: type and business code.
- */
+/** The enrolment officer who collected the answers (Practitioner by UUID; his name as display). */
 function officerOf(row: Row): Reference | undefined {
-  if (!row.officer_code) return undefined;
+  if (!row.officer_uuid) return undefined;
   const name = [row.officer_other_names, row.officer_last_name].map(text).filter(Boolean).join(' ');
-  return { type: 'Practitioner', identifier: identifier('Code', text(row.officer_code)), ...(name ? { display: name } : {}) };
+  return reference('Practitioner', String(row.officer_uuid).toLowerCase(), name || text(row.officer_code));
 }
 
 function instant(value: unknown): string | undefined {

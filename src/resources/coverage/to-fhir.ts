@@ -14,7 +14,7 @@ export const coverageStatus = loadMapping('policy-status');
 export const policyStatus = loadMapping('openimis-policy-status');
 export const policyStage = loadMapping('policy-stage');
 
-const COVERAGE_CLASS = 'http://terminology.hl7.org/CodeSystem/coverage-class';
+export const COVERAGE_CLASS = 'http://terminology.hl7.org/CodeSystem/coverage-class';
 const RELATIONSHIP = 'http://terminology.hl7.org/CodeSystem/subscriber-relationship';
 /** R5 Coverage.insurancePlan, carried in R4 by the standard cross-version extension. */
 export const INSURANCE_PLAN_EXTENSION = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-Coverage.insurancePlan';

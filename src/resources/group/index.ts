@@ -7,12 +7,7 @@
  * Members are the current insurees of the family, loaded for a whole page in one query
  * (loadDetails, see members.ts), so the mapper stays per row and the page costs two queries.
  *
- * Engine needs (src/fhir, not changed here):
- * - search columns that are expressions correlated on `t` (identifier = head CHFID, name = head last
- *   name: both on tblInsuree through tblFamilies.InsureeID);
- * - an inverse, multi-valued reference for `member` (the reference is tblInsuree.FamilyID, held by
- *   the target rows), which would also give _include=Group:member.
- *
+ * Search by the head's CHFID (identifier) and by member go through the insurees (search-params.ts).
  * Read by business code: Group/<head CHFID>, as the module reads a family (readAlias on the joined head).
  */
 import type { Group } from 'fhir/r4.js';
@@ -23,10 +18,12 @@ import { familyTable, selectFamily } from './table.js';
 import { groupSearchParams } from './search-params.js';
 import { familyToGroup } from './to-fhir.js';
 import { loadFamilyMembers } from './members.js';
+import { villageDetails } from '../village-address.js';
 import { familyScope } from './scope.js';
 import { createFamily, deleteFamily, updateFamily } from './write.js';
 
 export function groupResource(deps: ResourceDeps): ResourceDefinition<Group> {
+  const addresses = villageDetails(deps.places, (row) => row.LocationId);
   return {
     type: 'Group',
     profile: structureDefinition('openimis-group'),
@@ -34,7 +31,9 @@ export function groupResource(deps: ResourceDeps): ResourceDefinition<Group> {
     select: selectFamily,
     readAlias: (chfid) => ({ column: 'h.CHFID', value: chfid }),
     toFhir: (row) => familyToGroup(row, deps.codes),
-    loadDetails: loadFamilyMembers,
+    loadDetails: async (rows, ctx) => {
+      await Promise.all([loadFamilyMembers(rows, ctx), addresses(rows, ctx)]);
+    },
     searchParams: groupSearchParams,
     scope: familyScope,
     rights: {

@@ -1,10 +1,7 @@
 /**
- * Group search parameters, as data over tblFamilies columns.
- *
- * What the single-table contract cannot express yet (see the engine needs in index.ts): identifier by
- * head CHFID and name (head last name) live on tblInsuree, and member is a reference held by the
- * members' rows. Meanwhile `head` (a reference to the head's Patient) gives the same searches:
- * Group?head=<CHFID>, Group?head:identifier=<CHFID>, Group?head.family=<name>, _include=Group:head.
+ * Group search parameters, as data over tblFamilies columns and, through hops, the insurees: the head
+ * (identifier = the head's CHFID, as the module's Code identifier) and the members (tblInsuree rows
+ * of the family). R4 has no `name` on Group: the head's name is `head.family=<name>` / `head.given=`.
  */
 import type { SearchParamDecl } from '../../fhir/types.js';
 import { IG } from '../ig.js';
@@ -14,8 +11,16 @@ export const groupSearchParams: SearchParamDecl[] = [
   {
     code: 'identifier',
     type: 'token',
-    description: 'UUID of the family (search by head CHFID: head=<CHFID> or head:identifier=<CHFID>)',
-    tokens: [{ column: 't.FamilyUUID', lowerCase: true }],
+    description: "UUID of the family, or its head's CHFID (the Code identifier)",
+    tokens: [{ column: 't.FamilyUUID', lowerCase: true }, { column: 'v.CHFID', via: { table: 'tblInsuree', from: 't.InsureeID', key: 'InsureeID' } }],
+  },
+  {
+    code: 'member',
+    type: 'reference',
+    description: 'A member of the family: a current insuree of it (Patient, by UUID or CHFID); _include=Group:member adds them all',
+    column: 'v.InsureeID',
+    target: 'Patient',
+    via: { table: 'tblInsuree', from: 't.FamilyID', key: 'FamilyID', current: 'ValidityTo' },
   },
   {
     code: 'type',

@@ -1,17 +1,17 @@
 /**
- * tblFamilies and the joins a Group needs: the head of family (name, CHFID) and the village chain of
- * the family address. Members are not joined (one row per family): they come from loadDetails.
+ * tblFamilies and the join a Group needs: the head of family (name, CHFID). The village chain of the
+ * family address comes from the in-memory places, and the members (one row per family) from
+ * loadDetails.
  */
 import type { Knex } from 'knex';
 import type { VersionedTable } from '../../fhir/types.js';
 import { versionedTable } from '../../db/legacy-history.js';
-import { joinVillageChain } from '../village-address.js';
 
 export const familyTable: VersionedTable = versionedTable('tblFamilies', 'FamilyID', 'FamilyUUID');
 
 export function selectFamily(db: Knex): Knex.QueryBuilder {
   return (
-    joinVillageChain(db('tblFamilies as t'), 't.LocationId')
+    db('tblFamilies as t')
       // tblFamilies.InsureeID is the key of the head's current row (history copies get keys of their own).
       .leftJoin('tblInsuree as h', 'h.InsureeID', 't.InsureeID')
       .select(

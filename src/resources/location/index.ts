@@ -6,6 +6,7 @@
  */
 import type { Location } from 'fhir/r4.js';
 import type { ResourceDefinition } from '../../fhir/types.js';
+import type { ResourceDeps } from '../deps.js';
 import { structureDefinition } from '../ig.js';
 import { locationTable, selectLocation } from './table.js';
 import { locationSearchParams } from './search-params.js';
@@ -14,7 +15,8 @@ import { createLocation, deleteLocation, locationScope, updateLocation } from '.
 
 const READ = [121901];
 
-export function locationResource(): ResourceDefinition<Location> {
+export function locationResource(deps: Pick<ResourceDeps, 'places'>): ResourceDefinition<Location> {
+  const { places } = deps;
   return {
     type: 'Location',
     profile: structureDefinition('openimis-location'),
@@ -34,8 +36,18 @@ export function locationResource(): ResourceDefinition<Location> {
       update: [121903],
       delete: [121904],
     },
-    create: createLocation,
-    update: updateLocation,
-    delete: deleteLocation,
+    // The places in memory (addresses of insurees and families) follow every change.
+    create: (location, ctx) => {
+      places.changedIn(ctx.tx);
+      return createLocation(location, ctx);
+    },
+    update: (location, current, ctx) => {
+      places.changedIn(ctx.tx);
+      return updateLocation(location, current, ctx);
+    },
+    delete: (current, ctx) => {
+      places.changedIn(ctx.tx);
+      return deleteLocation(current, ctx);
+    },
   };
 }

@@ -16,7 +16,7 @@ const physicalType = (code: string, description: string): SearchParamDecl => ({
   type: 'token',
   description,
   definition: `${IG}/SearchParameter/Location-physical-type`,
-  tokens: [{ column: 't.LocationType', system: locationType.system, codes: types }],
+  tokens: [{ column: 't.LocationType', system: locationType.system, codes: types, displays: locationType.displays() }],
   sortColumn: 't.LocationType',
 });
 
@@ -31,7 +31,15 @@ export const locationSearchParams: SearchParamDecl[] = [
   { code: 'name', type: 'string', description: 'Name of the location', columns: ['t.LocationName'], sortColumn: 't.LocationName' },
   physicalType('physical-type', 'Level of the location: R region, D district, W ward/municipality, V village'),
   physicalType('physicalType', 'openIMIS module name of physical-type; its `si` (health facility sites) matches no Location: use Organization?type=prov'),
-  { code: 'partof', type: 'reference', description: 'The location this one is part of', column: 't.ParentLocationId', target: 'Location' },
+  {
+    code: 'partof',
+    type: 'reference',
+    description: 'The location this one is part of; :below = anywhere under it (a region: its districts, wards and villages), :above = every level above',
+    column: 't.ParentLocationId',
+    target: 'Location',
+    // region → district → ward → village: three levels below a region.
+    hierarchyDepth: 3,
+  },
   {
     code: 'status',
     type: 'token',

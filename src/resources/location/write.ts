@@ -12,7 +12,7 @@ import type { Caller, RequestContext, Row, WriteContext } from '../../fhir/types
 import { conflict, forbidden, unprocessable } from '../../fhir/outcome.js';
 import { deleteVersioned, insertVersioned, updateVersioned } from '../../db/legacy-history.js';
 import { resolveReference, type LookupTable } from '../lookups.js';
-import { assertLocationAllowed, scopeOf } from '../row-security.js';
+import { assertLocationAllowed, scopeChanged, scopeOf } from '../row-security.js';
 import { locationTable, PARENT_TYPE } from './table.js';
 import { locationToRow, type LocationInput } from './from-fhir.js';
 
@@ -62,6 +62,7 @@ export async function createLocation(location: Location, ctx: WriteContext): Pro
     { ...input.values, ParentLocationId: parent?.LocationId ?? null },
     { userId: ctx.caller.userId, at: ctx.at },
   );
+  scopeChanged(ctx, { locations: [id, ...(parent ? [Number(parent.LocationId)] : [])] });
   return id;
 }
 
@@ -83,6 +84,7 @@ export async function updateLocation(location: Location, current: Row, ctx: Writ
     checkParentInScope(ctx, parent);
   }
   await updateVersioned(ctx.tx, locationTable, current, { ...input.values, ParentLocationId: parentId }, { userId: ctx.caller.userId, at: ctx.at });
+  scopeChanged(ctx, { locations: [current.LocationId, current.ParentLocationId, parentId].filter((v) => v != null).map(Number) });
 }
 
 export async function deleteLocation(current: Row, ctx: WriteContext): Promise<void> {
@@ -96,6 +98,7 @@ export async function deleteLocation(current: Row, ctx: WriteContext): Promise<v
     throw conflict(`Location ${current.LocationCode} still has current ${blockers.join(', ')}; move or delete them first`);
   }
   const at = await deleteVersioned(ctx.tx, locationTable, current, { userId: ctx.caller.userId, at: ctx.at });
+  scopeChanged(ctx, { locations: [id, current.ParentLocationId].filter((v) => v != null).map(Number) });
   // openIMIS closes the users' district assignments with the district.
   if (String(current.LocationType).trim() === 'D') {
     await ctx.tx('tblUsersDistricts').where('LocationId', id).whereNull('ValidityTo').update({ ValidityTo: at });

@@ -12,12 +12,27 @@ export const ACTIVE_STATUS = { column: 't.ValidityTo', system: 'http://hl7.org/f
 
 export const medicationSearchParams: SearchParamDecl[] = [
   {
+    code: 'insurance-plan',
+    type: 'reference',
+    description: 'The products (InsurancePlan) that list the item: current tblProductItems lines',
+    definition: 'https://openimis.github.io/openimis_fhir_r4_ig/SearchParameter/medication-insurance-plan',
+    column: 'v.ProdID',
+    target: 'InsurancePlan',
+    via: { table: 'tblProductItems', from: 't.ItemID', key: 'ItemID', current: 'ValidityTo' },
+  },
+  {
     code: 'identifier',
     type: 'token',
     description: 'Item code or UUID',
     tokens: [{ column: 't.ItemCode' }, { column: 't.ItemUUID', lowerCase: true }],
   },
-  { code: 'code', type: 'token', description: 'openIMIS item code (ItemCode)', tokens: [{ column: 't.ItemCode' }], sortColumn: 't.ItemCode' },
+  {
+    code: 'code',
+    type: 'token',
+    description: 'openIMIS item code (ItemCode); :text matches the item name (Medication.code.text)',
+    tokens: [{ column: 't.ItemCode', display: 't.ItemName' }],
+    sortColumn: 't.ItemCode',
+  },
   {
     code: 'name',
     type: 'string',
@@ -32,6 +47,6 @@ export const medicationSearchParams: SearchParamDecl[] = [
     type: 'token',
     description: 'Item type: D drug, M medical consumable (extension medication-type)',
     definition: 'https://openimis.github.io/openimis_fhir_r4_ig/SearchParameter/medication-type',
-    tokens: [{ column: 't.ItemType', system: itemType.system, codes: itemType.searchMap() }],
+    tokens: [{ column: 't.ItemType', system: itemType.system, codes: itemType.searchMap(), displays: itemType.displays() }],
   },
 ];

@@ -49,8 +49,18 @@ export function organizationResource(deps: ResourceDeps): ResourceDefinition<Org
       update: [121103],
       delete: [121104],
     },
-    create: (organization, ctx) => createHealthFacility(organization, ctx, deps.codes),
-    update: (organization, current, ctx) => updateHealthFacility(organization, current, ctx, deps.codes),
-    delete: deleteHealthFacility,
+    // The facilities in memory (insurees' general practitioner) follow every change.
+    create: (organization, ctx) => {
+      deps.places.changedIn(ctx.tx);
+      return createHealthFacility(organization, ctx, deps.codes);
+    },
+    update: (organization, current, ctx) => {
+      deps.places.changedIn(ctx.tx);
+      return updateHealthFacility(organization, current, ctx, deps.codes);
+    },
+    delete: (current, ctx) => {
+      deps.places.changedIn(ctx.tx);
+      return deleteHealthFacility(current, ctx);
+    },
   };
 }

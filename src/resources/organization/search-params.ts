@@ -50,7 +50,7 @@ export const organizationSearchParams: SearchParamDecl[] = [
     type: 'token',
     description: 'Health facility level: D dispensary, C health centre, H hospital',
     definition: `${IG}/SearchParameter/Organization-hf-level`,
-    tokens: [{ column: 't.HFLevel', system: level.system, codes: level.searchMap() }],
+    tokens: [{ column: 't.HFLevel', system: level.system, codes: level.searchMap(), displays: level.displays() }],
     sortColumn: 't.HFLevel',
   },
   {
@@ -58,6 +58,6 @@ export const organizationSearchParams: SearchParamDecl[] = [
     type: 'token',
     description: 'Health facility care type: O out-patient, I in-patient, B both',
     definition: `${IG}/SearchParameter/Organization-hf-care-type`,
-    tokens: [{ column: 't.HFCareType', system: careType.system, codes: careType.searchMap() }],
+    tokens: [{ column: 't.HFCareType', system: careType.system, codes: careType.searchMap(), displays: careType.displays() }],
   },
 ];

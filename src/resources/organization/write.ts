@@ -13,7 +13,7 @@ import { deleteVersioned, insertVersioned, updateVersioned } from '../../db/lega
 import type { CodeTables } from '../code-tables.js';
 import { resolveReference } from '../lookups.js';
 import { LOCATIONS } from '../location/write.js';
-import { assertLocationAllowed, scopeOf } from '../row-security.js';
+import { assertLocationAllowed, scopeChanged, scopeOf } from '../row-security.js';
 import { hfTable } from './table.js';
 import { organizationToHf, type OrganizationInput } from './from-fhir.js';
 
@@ -42,11 +42,14 @@ export async function updateHealthFacility(organization: Organization, current: 
   const input = organizationToHf(organization, codes);
   if (input.values.HFCode !== current.HFCode) await ensureUniqueCode(ctx, String(input.values.HFCode));
   await updateVersioned(ctx.tx, hfTable, current, { ...input.values, ...(await references(ctx, input)) }, { userId: ctx.caller.userId, at: ctx.at });
+  // Its claim administrators (and users bound to it) see the facility's district.
+  scopeChanged(ctx, { facilities: [Number(current.HfID)] });
 }
 
 /** openIMIS closes the facility only; its claims, claim administrators and catchments stay as history. */
 export async function deleteHealthFacility(current: Row, ctx: WriteContext): Promise<void> {
   await deleteVersioned(ctx.tx, hfTable, current, { userId: ctx.caller.userId, at: ctx.at });
+  scopeChanged(ctx, { facilities: [Number(current.HfID)] });
 }
 
 async function references(ctx: WriteContext, input: OrganizationInput): Promise<Row> {

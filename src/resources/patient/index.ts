@@ -4,7 +4,8 @@ import type { ResourceDefinition } from '../../fhir/types.js';
 import type { ResourceDeps } from '../deps.js';
 import { structureDefinition } from '../ig.js';
 import { insureeScope } from '../row-security.js';
-import { insureeTable, selectInsuree } from './table.js';
+import { insureeTable, insureeVillage, selectInsuree } from './table.js';
+import { villageDetails } from '../village-address.js';
 import { patientSearchParams } from './search-params.js';
 import { insureeToPatient } from './to-fhir.js';
 import { createInsuree, deleteInsuree, updateInsuree } from './write.js';
@@ -17,6 +18,7 @@ export function patientResource(deps: ResourceDeps): ResourceDefinition<Patient>
     codeColumn: 'CHFID',
     select: selectInsuree,
     toFhir: (row) => insureeToPatient(row, deps),
+    loadDetails: villageDetails(deps.places, insureeVillage, (row) => row.HFID),
     searchParams: patientSearchParams,
     scope: insureeScope,
     rights: {

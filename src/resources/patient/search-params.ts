@@ -19,7 +19,7 @@ export const patientSearchParams: SearchParamDecl[] = [
     code: 'gender',
     type: 'token',
     description: 'Gender (male, female, other)',
-    tokens: [{ column: 't.Gender', system: gender.system, codes: gender.searchMap() }],
+    tokens: [{ column: 't.Gender', system: gender.system, codes: gender.searchMap(), displays: gender.displays() }],
   },
   { code: 'group', type: 'reference', description: 'The family (Group) of the insuree', column: 't.FamilyID', target: 'Group' },
   { code: 'general-practitioner', type: 'reference', description: 'The chosen health facility', column: 't.HFID', target: 'Organization' },

@@ -6,6 +6,7 @@
  */
 import type { SearchParamDecl } from '../../fhir/types.js';
 import { IG } from '../ig.js';
+import { CLAIM_ADMINISTRATOR, ENROLMENT_OFFICER } from '../practitioner/table.js';
 
 const identifier = (code: string, uuid: string, what: string): SearchParamDecl => ({
   code: 'identifier',
@@ -16,13 +17,13 @@ const identifier = (code: string, uuid: string, what: string): SearchParamDecl =
 
 export const claimAdminRoleParams: SearchParamDecl[] = [
   identifier('t.ClaimAdminCode', 't.ClaimAdminUUID', 'claim administrator'),
-  { code: 'practitioner', type: 'reference', description: 'The claim administrator (Practitioner, by UUID or code)', column: 't.ClaimAdminId', target: 'Practitioner' },
+  { code: 'practitioner', type: 'reference', description: 'The claim administrator (Practitioner, by UUID or code)', column: 't.ClaimAdminId', target: 'Practitioner', targetSource: CLAIM_ADMINISTRATOR },
   { code: 'organization', type: 'reference', description: 'The health facility (Organization, by UUID or code)', column: 't.HFId', target: 'Organization' },
 ];
 
 export const officerRoleParams: SearchParamDecl[] = [
   identifier('t.Code', 't.OfficerUUID', 'enrolment officer'),
-  { code: 'practitioner', type: 'reference', description: 'The enrolment officer (Practitioner, by UUID or code)', column: 't.OfficerID', target: 'Practitioner' },
+  { code: 'practitioner', type: 'reference', description: 'The enrolment officer (Practitioner, by UUID or code)', column: 't.OfficerID', target: 'Practitioner', targetSource: ENROLMENT_OFFICER },
   { code: 'location', type: 'reference', description: 'The district of the officer (Location, by UUID or code)', column: 't.LocationId', target: 'Location' },
   {
     code: 'substitute',
@@ -31,5 +32,6 @@ export const officerRoleParams: SearchParamDecl[] = [
     definition: `${IG}/SearchParameter/practitioner-role-substitute`,
     column: 't.OfficerIDSubst',
     target: 'Practitioner',
+    targetSource: ENROLMENT_OFFICER,
   },
 ];

@@ -17,6 +17,7 @@ import { resolveReference, type LookupTable } from '../lookups.js';
 import { assertLocationAllowed } from '../row-security.js';
 import { referenceId } from '../ig.js';
 import { claimAdminTable, officerTable } from '../practitioner/table.js';
+import { loginsChanged } from '../practitioner/write.js';
 import { roleToClaimAdmin, roleToOfficer, type OfficerRoleInput } from './from-fhir.js';
 
 const FACILITIES: LookupTable = { table: 'tblHF', pk: 'HfID', uuid: 'HfUUID', code: 'HFCode' };
@@ -33,6 +34,7 @@ export async function createClaimAdminRole(role: PractitionerRole, ctx: WriteCon
   if (admin.HFId) throw conflict(`Claim administrator ${admin.ClaimAdminCode} already has a role (a health facility); update PractitionerRole/${String(admin.ClaimAdminUUID).toLowerCase()}`);
   if (!input.organization) throw unprocessable('organization (the health facility) is required', ['PractitionerRole.organization']);
   await updateVersioned(ctx.tx, claimAdminTable, admin, { HFId: await facilityOf(ctx, input.organization) }, audit(ctx));
+  loginsChanged(ctx, admin.ClaimAdminCode);
   return admin.ClaimAdminId;
 }
 
@@ -41,6 +43,7 @@ export async function updateClaimAdminRole(role: PractitionerRole, current: Row,
   if (input.practitioner) samePractitioner(await practitionerOf(ctx.tx, input.practitioner, CLAIM_ADMINS, 'claim administrator'), current, 'ClaimAdminId');
   const facilityId = input.organization ? await facilityOf(ctx, input.organization) : null;
   await updateVersioned(ctx.tx, claimAdminTable, current, { HFId: facilityId }, audit(ctx));
+  loginsChanged(ctx, current.ClaimAdminCode);
 }
 
 async function facilityOf(ctx: WriteContext, ref: Reference): Promise<number> {
@@ -50,7 +53,7 @@ async function facilityOf(ctx: WriteContext, ref: Reference): Promise<number> {
   return facility.HfID;
 }
 
-// --- enrolment officers (served once the engine takes a resource over several tables) -------------
+// --- enrolment officers ---------------------------------------------------------------------------
 
 export async function createOfficerRole(role: PractitionerRole, ctx: WriteContext): Promise<number> {
   const input = roleToOfficer(role);
@@ -78,6 +81,7 @@ async function writeOfficerRole(ctx: WriteContext, officer: Row, input: OfficerR
     substituteId = substitute.OfficerID;
   }
   const at = await updateVersioned(tx, officerTable, officer, { LocationId: district.LocationId, OfficerIDSubst: substituteId, WorksTo: input.worksTo }, audit(ctx));
+  loginsChanged(ctx, officer.Code);
   const assigned: Row[] = await tx('tblOfficerVillages').where('OfficerId', officer.OfficerID).whereNull('ValidityTo');
   const wanted = new Set(villages.map((v) => v.LocationId));
   const closing = assigned.filter((a) => !wanted.has(a.LocationId)).map((a) => a.OfficerVillageId);

@@ -7,6 +7,10 @@ import type { Knex } from 'knex';
 import type { VersionedTable } from '../../fhir/types.js';
 import { versionedTable } from '../../db/legacy-history.js';
 
+/** The names of the two sources of Practitioner and PractitionerRole, for references into them. */
+export const CLAIM_ADMINISTRATOR = 'claim-administrator';
+export const ENROLMENT_OFFICER = 'enrolment-officer';
+
 export const claimAdminTable: VersionedTable = {
   name: 'tblClaimAdmin',
   pk: 'ClaimAdminId',

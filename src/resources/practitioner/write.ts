@@ -17,7 +17,7 @@ import type { Row, VersionedTable, WriteContext } from '../../fhir/types.js';
 import { conflict, unprocessable } from '../../fhir/outcome.js';
 import { deleteVersioned, insertVersioned, updateVersioned } from '../../db/legacy-history.js';
 import { resolveReference, type LookupTable } from '../lookups.js';
-import { assertLocationAllowed } from '../row-security.js';
+import { assertLocationAllowed, scopeChanged } from '../row-security.js';
 import { claimAdminTable, officerTable } from './table.js';
 import { practitionerToClaimAdmin, practitionerToOfficer, type PractitionerInput } from './from-fhir.js';
 
@@ -40,11 +40,13 @@ export async function updateClaimAdmin(practitioner: Practitioner, current: Row,
   const facilityId = await resolveFacility(ctx, input);
   const values = { ...input.values, ...(facilityId !== undefined ? { HFId: facilityId } : {}) };
   await updateVersioned(ctx.tx, claimAdminTable, current, values, audit(ctx));
+  loginsChanged(ctx, current.ClaimAdminCode, input.values.ClaimAdminCode);
 }
 
 export async function deleteClaimAdmin(current: Row, ctx: WriteContext): Promise<void> {
   if (current.HasLogin) throw conflict(`Claim administrator ${current.ClaimAdminCode} has a user login; remove it in openIMIS user administration first`);
   await deleteVersioned(ctx.tx, claimAdminTable, current, audit(ctx));
+  loginsChanged(ctx, current.ClaimAdminCode);
 }
 
 /** undefined: no facility given (unchanged); a key otherwise. */
@@ -56,7 +58,7 @@ async function resolveFacility(ctx: WriteContext, input: PractitionerInput): Pro
   return facility.HfID;
 }
 
-// --- enrolment officers (served once the engine takes a resource over several tables) -------------
+// --- enrolment officers ---------------------------------------------------------------------------
 
 export async function createOfficer(practitioner: Practitioner, ctx: WriteContext): Promise<number> {
   const input = practitionerToOfficer(practitioner);
@@ -69,6 +71,7 @@ export async function updateOfficer(practitioner: Practitioner, current: Row, ct
   const input = practitionerToOfficer(practitioner);
   await checkCodeChange(ctx.tx, officerTable, 'Code', current, input.values.Code);
   await updateVersioned(ctx.tx, officerTable, current, input.values, audit(ctx));
+  loginsChanged(ctx, current.Code, input.values.Code);
 }
 
 /** The officer and his village assignments; refused while he has a login or substitutes for someone. */
@@ -78,6 +81,13 @@ export async function deleteOfficer(current: Row, ctx: WriteContext): Promise<vo
   if (substituted) throw conflict(`Enrolment officer ${current.Code} is the substitute of ${substituted.Code}; name another substitute first`);
   const at = await deleteVersioned(ctx.tx, officerTable, current, audit(ctx));
   await ctx.tx('tblOfficerVillages').where('OfficerId', current.OfficerID).whereNull('ValidityTo').update({ ValidityTo: at, AuditUserID: ctx.caller.userId });
+  loginsChanged(ctx, current.Code);
+}
+
+/** A claim administrator's or officer's code is a login: its row scope follows his facility or villages. */
+export function loginsChanged(ctx: WriteContext, ...codes: unknown[]) {
+  const usernames = [...new Set(codes.filter((c) => c != null && c !== '').map((c) => String(c).trim()))];
+  if (usernames.length) scopeChanged(ctx, { usernames });
 }
 
 // --- shared ---------------------------------------------------------------------------------------
