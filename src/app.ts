@@ -20,6 +20,7 @@ import { createOperations } from './operations/index.js';
 import { fromXml } from './fhir/xml/index.js';
 import type { AnyResourceDefinition } from './fhir/types.js';
 import { createResources } from './resources/index.js';
+import { presentOptionalTables } from './db/optional-tables.js';
 import { CodeTables } from './resources/code-tables.js';
 import { Places } from './resources/places.js';
 
@@ -100,7 +101,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const codes = await CodeTables.load(opts.db);
   const operations = new OperationRegistry(createOperations());
   const places = new Places(opts.db, config.locationCacheSeconds * 1000);
-  const registry = new Registry([...createResources({ codes, places, photoBaseUrl: config.siteUrl || '' }), ...(opts.extraResources ?? [])]);
+  const optionalTables = await presentOptionalTables(opts.db);
+  const registry = new Registry([...createResources({ codes, places, photoBaseUrl: config.siteUrl || '', optionalTables }), ...(opts.extraResources ?? [])]);
   app.decorate('fhirTypes', registry.all().map((d) => d.type));
   for (const basePath of basePaths(config)) {
     await app.register(loginRoutes, { prefix: basePath });

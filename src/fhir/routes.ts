@@ -114,7 +114,7 @@ export const fhirRoutes: FastifyPluginAsync<FhirRoutesOptions> = async (app, opt
     negotiate(request);
     return sendFhir(request, reply, 200, await processBundle(request.body, contextOf(request)));
   });
-  // history-system: over every type whose history the caller may read (rights per type, in the handler).
+  // history-system: over every table whose history the caller may read (rights per source, in the handler).
   app.get('/_history', async (request, reply) => {
     negotiate(request);
     return sendFhir(request, reply, 200, (await systemHistory(request.query as Query, contextOf(request), registry.definitions())).body);

@@ -8,4 +8,6 @@ export interface ResourceDeps {
   photoBaseUrl: string;
   /** Locations and health facilities in memory; written through Location and Organization. */
   places: Places;
+  /** Tables of the modular openIMIS this database has (src/db/optional-tables.ts); none when absent. */
+  optionalTables?: ReadonlySet<string>;
 }

@@ -13,6 +13,7 @@ import { contractResource } from './contract/index.js';
 import { medicationResource } from './medication/index.js';
 import { activityDefinitionResource } from './activity-definition/index.js';
 import { claimResource } from './claim/index.js';
+import { ATTACHMENT_TABLE } from './claim/attachments.js';
 import { claimResponseResource } from './claim-response/index.js';
 import { officerPractitionerSource, practitionerResource } from './practitioner/index.js';
 import { officerPractitionerRoleSource, practitionerRoleResource } from './practitioner-role/index.js';
@@ -33,7 +34,7 @@ export function createResources(options: Omit<ResourceDeps, 'places'> & { places
     officerPractitionerSource(),
     practitionerRoleResource(),
     officerPractitionerRoleSource(),
-    claimResource(),
+    claimResource({ attachments: deps.optionalTables?.has(ATTACHMENT_TABLE) ?? false }),
     claimResponseResource(),
     medicationResource(),
     activityDefinitionResource(),

@@ -243,7 +243,7 @@ t.test('bad input is a 4xx OperationOutcome naming the element, and writes nothi
     ['another currency', await variant((c) => (c.item[1].unitPrice.currency = 'XXX')), 422, /currency/],
     ['no lines', await variant((c) => delete c.item), 422, /Claim\.item/],
     ['unknown line category', await variant((c) => { c.item[0].category.text = 'drug'; delete c.item[0].extension; }), 422, /category/],
-    ['attachment', await variant((c) => c.supportingInfo.push({ sequence: 3, category: { coding: [{ code: 'attachment' }] }, valueAttachment: { contentType: 'image/png', data: 'AA==' } })), 422, /not supported/],
+    ['attachment of a refused type', await variant((c) => c.supportingInfo.push({ sequence: 3, category: { coding: [{ code: 'attachment' }] }, valueAttachment: { contentType: 'application/x-msdownload', data: 'AA==' } })), 422, /not an accepted document type/],
     ['unknown contained', await variant((c) => (c.enterer = { reference: '#nobody' })), 422, /Claim\.enterer/],
   ];
   for (const [name, body, status, message] of cases) {

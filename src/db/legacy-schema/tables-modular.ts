@@ -1,12 +1,16 @@
 /**
- * The two user tables of the modular (Django) openIMIS core, as `database scripts/01_modular_base.sql`
- * and the core migrations create them. The official PostgreSQL order (00_dump.sql) does NOT create
+ * Tables of the modular (Django) openIMIS that the server uses, as `database scripts/01_modular_base.sql`
+ * and the modules' migrations create them: the two user tables of the core, and the claim module's
+ * attachments. The official PostgreSQL order (00_dump.sql) does NOT create
  * them, so older databases lack them: the server looks for them at start and works without them
  * (technical users then simply do not exist). See src/auth/technical-users.ts.
  * - core_TechnicalUser: Django AbstractBaseUser (password in Django's hasher format).
  * - core_User: the wrapper every Django login goes through; exactly one of i_user (tblUsers),
  *   t_user (core_TechnicalUser), officer, claim_admin is set. officer_id and claim_admin_id have no
  *   foreign key in 01_modular_base.sql.
+ * - claim_ClaimAttachment: one row per claim document, keyed by a UUID, history by validity (LegacyID
+ *   names the attachment a copy was made of), the document as base64 text; the server serves the
+ *   attachments where the table exists (src/db/optional-tables.ts, src/resources/claim/attachments.ts).
  */
 import { table, type LegacyTable } from './types.js';
 
@@ -30,5 +34,20 @@ export const MODULAR_USER_TABLES: LegacyTable[] = [
     't_user_id uuid -> core_TechnicalUser.id',
     'claim_admin_id integer',
     'officer_id integer',
+  ]),
+
+  table('claim_ClaimAttachment', { pk: 'id' }, [
+    'id uuid NN',
+    'ValidityFrom timestamptz NN',
+    'ValidityTo timestamptz',
+    'LegacyID uuid',
+    'type text',
+    'title text',
+    'date date',
+    'filename text',
+    'mime text',
+    'url text',
+    'document text',
+    'claim_id integer NN -> tblClaim.ClaimID',
   ]),
 ];

@@ -2,11 +2,12 @@
  * history-system (http://hl7.org/fhir/R4/http.html#history): `GET [base]/_history`, every version of
  * every resource the caller may see, newest first, over all registered types whose type history the
  * caller has the right to (a type without that right is left out, not refused), each type under its
- * own row security. `_since`, `_count` (default 100, at most 1000) and `_type` (a comma list) narrow
+ * own row security. A type served from several sources (tables) is read source by source, each with
+ * its own rights and row security. `_since`, `_count` (default 100, at most 1000) and `_type` (a comma list) narrow
  * it; pages follow with keyset `next` links.
  *
- * Order: lastUpdated (millisecond, the versionId) descending, then type name, then row key
- * descending. A page asks each type for at most `_count + 1` versions after the cursor, in SQL on the
+ * Order: lastUpdated (millisecond, the versionId) descending, then type name (and source name), then
+ * row key descending. A page asks each table for at most `_count + 1` versions after the cursor, in SQL on the
  * type's validity index, and merges those short sorted lists: the cost of a page does not grow with
  * the page number. Versions of one type stamped within the same millisecond (sub-millisecond legacy
  * timestamps) are ordered by key per page boundary, which may differ from the database's order
@@ -23,18 +24,12 @@ import type { FhirResponse } from './types.js';
 
 const DEFAULT_COUNT = 100;
 
-/** The boundary of a page: the last version served (its millisecond, table and row key). */
+/** The boundary of a page: the last version served (its millisecond, table name as sortName gives it, row key). */
 interface Boundary {
   at: number;
-  table: string;
+  type: string;
   pk: number;
 }
-
-/**
- * Where a definition's rows sort among versions of the same millisecond: by type, then by source, as
- * a type served from several tables has keys that collide across them.
- */
-const orderName = (def: AnyResourceDefinition) => (def.source ? `${def.type}.${def.source}` : def.type);
 
 /** Types whose history the caller may read: the type-history right of each (administrators: all). */
 export function readableHistoryTypes(defs: AnyResourceDefinition[], ctx: RequestContext): AnyResourceDefinition[] {
@@ -50,7 +45,7 @@ export async function systemHistory(query: Query, ctx: RequestContext, defs: Any
   const count = Number.isFinite(asked) ? asked : DEFAULT_COUNT;
   const types = typesAsked(query._type, defs);
   const boundary = query._cursor === undefined ? undefined : boundaryOf(String(query._cursor));
-  const readable = readableHistoryTypes(types, ctx).sort((a, b) => compareText(orderName(a), orderName(b)));
+  const readable = readableHistoryTypes(types, ctx).sort((a, b) => compareText(sortName(a), sortName(b)));
 
   // Up to count + 1 versions of each type after the boundary, then the first count + 1 of all.
   const candidates: { def: AnyResourceDefinition; row: Row; at: number; pk: number }[] = [];
@@ -68,7 +63,7 @@ export async function systemHistory(query: Query, ctx: RequestContext, defs: Any
       }
     }
   }
-  candidates.sort((a, b) => b.at - a.at || compareText(orderName(a.def), orderName(b.def)) || b.pk - a.pk);
+  candidates.sort((a, b) => b.at - a.at || compareText(sortName(a.def), sortName(b.def)) || b.pk - a.pk);
   const page = candidates.slice(0, count);
   const more = candidates.length > count;
 
@@ -88,7 +83,7 @@ export async function systemHistory(query: Query, ctx: RequestContext, defs: Any
   const link = (extra?: string) => `${ctx.baseUrl}/_history?${params.toString()}${extra ? `&_cursor=${extra}` : ''}`;
   const links = [{ relation: 'self', url: link(query._cursor === undefined ? undefined : String(query._cursor)) }];
   const last = page.at(-1);
-  if (more && last) links.push({ relation: 'next', url: link(encodeCursor({ direction: 'next', key: [last.at, orderName(last.def), last.pk] })) });
+  if (more && last) links.push({ relation: 'next', url: link(encodeCursor({ direction: 'next', key: [last.at, sortName(last.def), last.pk] })) });
   const bundle = historyBundle(page.map((c) => items.get(c)!), { baseUrl: ctx.baseUrl, links });
   // Bundle.total is the size of the whole history, which would cost a count of every table: left out.
   delete bundle.total;
@@ -100,7 +95,7 @@ function after(q: Knex.QueryBuilder, def: AnyResourceDefinition, boundary: Bound
   const column = `t.${def.table.validityFrom}`;
   const start = new Date(boundary.at);
   const end = new Date(boundary.at + 1);
-  const order = compareText(orderName(def), boundary.table);
+  const order = compareText(sortName(def), boundary.type);
   if (order < 0) q.where(column, '<', start);
   else if (order > 0) q.where(column, '<', end);
   else {
@@ -120,11 +115,11 @@ function typesAsked(raw: Query[string], defs: AnyResourceDefinition[]): AnyResou
 
 function boundaryOf(raw: string): Boundary {
   const cursor = decodeCursor(raw);
-  const [at, table, pk] = cursor.key;
-  if (cursor.direction !== 'next' || cursor.key.length !== 3 || typeof at !== 'number' || typeof table !== 'string' || typeof pk !== 'number') {
+  const [at, type, pk] = cursor.key;
+  if (cursor.direction !== 'next' || cursor.key.length !== 3 || typeof at !== 'number' || typeof type !== 'string' || typeof pk !== 'number') {
     throw badRequest('_cursor is not a cursor issued by this server');
   }
-  return { at, table, pk };
+  return { at, type, pk };
 }
 
 function millisecondOf(value: unknown): number {
@@ -132,7 +127,12 @@ function millisecondOf(value: unknown): number {
   return Number.isNaN(date.getTime()) ? 0 : date.getTime();
 }
 
-/** Type names compared the same way everywhere (not by locale). */
+/** The type, and the source of a type served from several tables: what orders versions of one instant. */
+function sortName(def: AnyResourceDefinition): string {
+  return def.source ? `${def.type}/${def.source}` : def.type;
+}
+
+/** Names compared the same way everywhere (not by locale). */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

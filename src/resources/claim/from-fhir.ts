@@ -94,8 +94,8 @@ function supportingInfoOf(claim: Claim, p: Problems): Row {
     const category = info.category?.coding?.[0]?.code ?? info.category?.text;
     if (category === 'guarantee') values.GuaranteeId = p.text(`${expression}.valueString`, info.valueString, { max: 50, required: true });
     else if (category === 'explanation') values.Explanation = p.text(`${expression}.valueString`, info.valueString, { max: 100_000, required: true });
-    else if (category === 'attachment') p.add(`${expression}.category`, 'claim attachments are not supported by this server', 'not-supported');
-    else p.add(`${expression}.category`, `unknown category "${category ?? ''}"; expected guarantee or explanation`, 'code-invalid');
+    // Attachments go to their own table (attachments.ts).
+    else if (category !== 'attachment') p.add(`${expression}.category`, `unknown category "${category ?? ''}"; expected guarantee, explanation or attachment`, 'code-invalid');
   });
   return values;
 }

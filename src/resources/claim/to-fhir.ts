@@ -1,7 +1,7 @@
 /**
  * tblClaim row (with its joins and details) → Claim, in the wire format of the openIMIS FHIR module
  * (identifiers UUID and Code, items then services each with the claim-item-reference extension,
- * supportingInfo guarantee and explanation, diagnoses from tblICDCodes) with its defects fixed:
+ * supportingInfo guarantee, explanation and attachments, diagnoses from tblICDCodes) with its defects fixed:
  * canonical code-system URLs, coverage of the policy that covers the visit.
  */
 import type { Claim, ClaimItem, ClaimSupportingInfo, Extension, Reference } from 'fhir/r4.js';
@@ -10,6 +10,7 @@ import { loadMapping } from '../mappings.js';
 import { codeSystem, identifier, reference, structureDefinition } from '../ig.js';
 import { money } from '../medication/register.js';
 import { dayText, detailsOf, type ClaimLine } from './details.js';
+import { attachmentInfo } from './attachments.js';
 
 const visitType = loadMapping('claim-visit-type');
 
@@ -105,6 +106,7 @@ function supportingInfoOf(row: Row): ClaimSupportingInfo[] {
   };
   add('guarantee', 'Guarantee Id', row.GuaranteeId);
   add('explanation', 'Explanation', row.Explanation);
+  info.push(...attachmentInfo(row, info.length + 1));
   return info;
 }
 

@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
 import type { Row, VersionedTable, WriteContext } from '../../fhir/types.js';
 import { conflict } from '../../fhir/outcome.js';
 import { deleteVersioned, insertVersioned, updateVersioned } from '../../db/legacy-history.js';
+import { attachmentsOf, closeAttachments, saveAttachments } from './attachments.js';
 import type { LookupTable } from '../lookups.js';
 import { Problems } from '../problems.js';
 import { claimItemTable, claimServiceTable, claimTable } from './table.js';
@@ -56,14 +57,20 @@ interface ResolvedLine {
   price: number;
 }
 
+export interface ClaimWriteOptions {
+  /** The database has the claim attachment table (claim_ClaimAttachment). */
+  attachments: boolean;
+}
+
 interface Resolved {
   header: Row;
   lines: ResolvedLine[];
   facility: Row;
 }
 
-export async function createClaim(claim: Claim, ctx: WriteContext): Promise<number> {
+export async function createClaim(claim: Claim, ctx: WriteContext, opts: ClaimWriteOptions): Promise<number> {
   const resolved = await resolveClaim(claim, ctx);
+  const attachments = attachmentsOf(claim, opts.attachments);
   await ensureUniqueCode(ctx.tx, resolved.header.ClaimCode, resolved.facility);
   const { id } = await insertVersioned(
     ctx.tx,
@@ -81,12 +88,14 @@ export async function createClaim(claim: Claim, ctx: WriteContext): Promise<numb
     audit(ctx),
   );
   await insertLines(ctx.tx, id, resolved.lines, { userId: ctx.caller.userId, at: ctx.at });
+  if (opts.attachments) await saveAttachments(ctx.tx, id, attachments, ctx.at);
   return id;
 }
 
-export async function updateClaim(claim: Claim, current: Row, ctx: WriteContext): Promise<void> {
+export async function updateClaim(claim: Claim, current: Row, ctx: WriteContext, opts: ClaimWriteOptions): Promise<void> {
   assertEntered(current, 'changed');
   const resolved = await resolveClaim(claim, ctx);
+  const attachments = attachmentsOf(claim, opts.attachments);
   if (resolved.header.ClaimCode !== String(current.ClaimCode).trim() || Number(resolved.facility.HfID) !== Number(current.HFID)) {
     await ensureUniqueCode(ctx.tx, resolved.header.ClaimCode, resolved.facility, Number(current.ClaimID));
   }
@@ -116,11 +125,13 @@ export async function updateClaim(claim: Claim, current: Row, ctx: WriteContext)
     for (const row of unmatched) await deleteVersioned(ctx.tx, register.lineTable, row, lineAudit);
     await insertLines(ctx.tx, claimId, added, lineAudit);
   }
+  if (opts.attachments) await saveAttachments(ctx.tx, claimId, attachments, at);
 }
 
-export async function deleteClaim(current: Row, ctx: WriteContext): Promise<void> {
+export async function deleteClaim(current: Row, ctx: WriteContext, opts: ClaimWriteOptions): Promise<void> {
   assertEntered(current, 'deleted');
   const at = await deleteVersioned(ctx.tx, claimTable, current, audit(ctx));
+  if (opts.attachments) await closeAttachments(ctx.tx, Number(current.ClaimID), at);
   for (const kind of ['item', 'service'] as const) {
     const table = REGISTERS[kind].lineTable;
     const lines: Row[] = await ctx.tx(table.name).where('ClaimID', Number(current.ClaimID)).whereNull('ValidityTo');

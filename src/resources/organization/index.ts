@@ -3,6 +3,14 @@
  * 121103 edit, 121104 delete. The insurer (type ins, Organization/openIMIS-Implementation) is
  * configuration, not a table row: see insurer.ts. Row security as openIMIS: facilities of the
  * caller's districts.
+ *
+ * Policy holders (type bus, the openIMIS module's `policyholder_PolicyHolder`) are not served. Our
+ * references give no schema for that table: the legacy database has no policy-holder table (the
+ * policyholder Django module creates its own, in neither database repository studied), and the
+ * module reference describes only the FHIR side (trade name, address and contact as JSON, legal form
+ * and activity codes from the policyholder module's configuration lists). Writing it as an optional
+ * table would mean guessing its columns and types. Serving it would also need one FHIR type over two
+ * tables (tblHF and the policy holders), the engine extension the enrolment officers wait for.
  */
 import type { Organization } from 'fhir/r4.js';
 import type { ResourceDefinition } from '../../fhir/types.js';
