@@ -79,7 +79,12 @@ t.test('first start creates the embedded database; SIGTERM lets in-flight reques
   t.ok(token, 'the demo Admin can log in');
 
   const inFlight = fetch(`${base}/api/api_fhir_r4/Patient?_count=1000&_total=accurate`, { headers: { authorization: `Bearer ${token}` } });
-  await new Promise((r) => setTimeout(r, 5));
+  // SIGTERM once the server has logged the request's arrival: on a busy machine a fixed delay may
+  // signal before the request is sent, and a request arriving after close() rightly gets 503.
+  const arrival = /"url":"[^"]*Patient\?_count=1000[^"]*"[^\n]*"msg":"incoming request"/;
+  const giveUp = Date.now() + 30_000;
+  while (!arrival.test(output()) && Date.now() < giveUp) await new Promise((r) => setTimeout(r, 1));
+  t.match(output(), arrival, 'the server received the request');
   child.kill('SIGTERM');
   const response = await inFlight;
   t.equal(response.status, 200, 'the in-flight request completed');

@@ -65,6 +65,7 @@ export async function generateStaff(ctx: GeneratorContext, geo: Geography, hfs: 
   const officerCode = new Map<number, string>();
   const totalWeight = geo.districts.reduce((a, d) => a + d.weight, 0);
   let seq = 0;
+  let previousDistrictOfficer: number | null = null;
 
   for (const district of geo.districts) {
     const insured = (ctx.opts.insurees * district.weight) / totalWeight;
@@ -80,7 +81,11 @@ export async function generateStaff(ctx: GeneratorContext, geo: Geography, hfs: 
       const email = rng.bool(0.5) ? emailOf(rng, n.other, n.last) : null;
       const hasLogin = officerLogins.length < MAX_LOGINS && k === 0;
       if (hasLogin) officerLogins.push({ id, code, lastName: n.last, otherNames: n.other, phone, email, districtId: district.id, hfId: null });
-      const subst = ids.length > 1 && rng.bool(0.2) ? ids[(k + 1) % ids.length] : null;
+      // A colleague of the district stands in; a district with one officer borrows the previous
+      // district's last one, so small schemes have substitutes too (always the second
+      // officer, so that every generated dataset serves the extension).
+      const colleague = ids.length > 1 ? ids[(k + 1) % ids.length] : previousDistrictOfficer;
+      const subst = colleague !== null && (rng.bool(0.2) || seq === 2) ? colleague : null;
       const veo = rng.bool(0.3) ? name() : null;
       const start = ctx.schemeStart + rng.int(0, 120);
       let validFrom = stamp(start, 9 * 3600);
@@ -97,6 +102,7 @@ export async function generateStaff(ctx: GeneratorContext, geo: Geography, hfs: 
       }
       officerRows.push(row(id, phone, validFrom, null, null));
     });
+    previousDistrictOfficer = ids[ids.length - 1];
     // Contiguous blocks of the district's villages per officer.
     district.villages.forEach((v, i) => {
       const officer = ids[Math.floor((i * ids.length) / district.villages.length)];
