@@ -7,6 +7,7 @@ import type { AnyResourceDefinition, RequestContext, Row, VersionedTable } from 
 
 import { isUuid } from './ids.js';
 import { conflict } from './outcome.js';
+import { lookup } from './statements.js';
 export { isUuid };
 
 const col = (table: VersionedTable, column: keyof Omit<VersionedTable, 'name'>) => `t.${table[column]}`;
@@ -45,18 +46,19 @@ export async function findEntity(
   db: Knex = ctx.db,
 ): Promise<Row | undefined> {
   const t = def.table;
-  const query = scoped(def, ctx, def.select(db)).first();
   if (isUuid(id)) {
     // History copies carry UUIDs of their own; only the entity row answers to the entity's UUID.
-    query
-      .where(col(t, 'uuid'), id.toLowerCase())
-      .where((q) => q.whereNull(col(t, 'legacyId')).orWhereRaw('?? = ??', [col(t, 'legacyId'), col(t, 'pk')]));
-  } else {
-    const alias = def.readAlias?.(id);
-    const byCode = def.codeColumn ? await findCurrent(def, ctx, db, `t.${def.codeColumn}`, id) : undefined;
-    return byCode ?? (alias ? findCurrent(def, ctx, db, alias.column, alias.value) : undefined);
+    const rows = await lookup(def, ctx, db, 'uuid', id.toLowerCase(), (db, uuid) =>
+      scoped(def, ctx, def.select(db))
+        .where(col(t, 'uuid'), uuid)
+        .where((q) => q.whereNull(col(t, 'legacyId')).orWhereRaw('?? = ??', [col(t, 'legacyId'), col(t, 'pk')]))
+        .limit(1),
+    );
+    return rows[0];
   }
-  return query;
+  const alias = def.readAlias?.(id);
+  const byCode = def.codeColumn ? await findCurrent(def, ctx, db, `t.${def.codeColumn}`, id) : undefined;
+  return byCode ?? (alias ? findCurrent(def, ctx, db, alias.column, alias.value) : undefined);
 }
 
 /**
@@ -65,7 +67,9 @@ export async function findEntity(
  * than answered with either.
  */
 async function findCurrent(def: AnyResourceDefinition, ctx: RequestContext, db: Knex, column: string, value: string): Promise<Row | undefined> {
-  const rows: Row[] = await scoped(def, ctx, def.select(db)).where(column, value).whereNull(col(def.table, 'validityTo')).limit(2);
+  const rows = await lookup(def, ctx, db, `current ${column}`, value, (db, value) =>
+    scoped(def, ctx, def.select(db)).where(column, value).whereNull(col(def.table, 'validityTo')).limit(2),
+  );
   if (rows.length > 1) throw conflict(`${def.type}/${value}: the code names several resources; read by id or search by identifier`);
   return rows[0];
 }

@@ -44,6 +44,7 @@ import { knexConfig } from '../../src/db/connect.js';
 import { loadConfig } from '../../src/config.js';
 import pkg from 'node-sql-parser';
 import { LEGACY_TABLES } from '../../src/db/legacy-schema/index.js';
+import { compiledFrom } from '../../src/fhir/statements.js';
 
 /** One compiled SQL Server statement. */
 export interface MssqlStatement {
@@ -265,7 +266,9 @@ export class MssqlCapture {
     }
     this.compiling = entry;
     try {
-      entry.mssql = this.compileForMssql(builder).map((compiled) => ({ ...this.describe(compiled), label: entry.label }));
+      // A lookup run from SQL compiled once (src/fhir/statements.ts) is compiled again from its query.
+      const source = isRaw(builder) ? compiledFrom.get(builder)?.() : undefined;
+      entry.mssql = this.compileForMssql(source ?? builder).map((compiled) => ({ ...this.describe(compiled), label: entry.label }));
     } catch (error) {
       entry.error = error as Error;
     } finally {

@@ -26,6 +26,8 @@ export interface Dialect {
   estimateCount(db: Knex, query: Knex.QueryBuilder): Promise<number | undefined>;
   /** Normalises a UUID read from the driver (SQL Server returns upper case). */
   readUuid(value: unknown): string;
+  /** The rows of a `db.raw` SELECT (the drivers shape raw results differently). */
+  rawRows(result: unknown): Record<string, unknown>[];
 }
 
 /** Escapes LIKE wildcards in user input so that only the wildcards we add have meaning. */

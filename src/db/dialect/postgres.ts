@@ -8,6 +8,7 @@ export const postgres: Dialect = {
   equalsInsensitive: (db, column, value) => db.raw('lower(??) = lower(?)', [column, value]),
   equalsSensitive: (db, column, value) => db.raw('?? = ?', [column, value]),
   readUuid: (value) => String(value ?? '').toLowerCase(),
+  rawRows: (result) => (result as { rows: Record<string, unknown>[] }).rows,
   async estimateCount(db, query) {
     const { sql, bindings } = query.toSQL();
     const result = await db.raw(`explain (format json) ${sql}`, bindings as never);

@@ -127,7 +127,8 @@ export async function generateStaff(ctx: GeneratorContext, geo: Geography, hfs: 
       if (hasLogin) claimAdminLogins.push({ id, code, lastName: n.last, otherNames: n.other, phone, email, districtId: geo.districts[hf.district].id, hfId: hf.id });
       const dob = adultDob();
       let validFrom = setup;
-      if (rng.bool(SHARES.officerHistory)) {
+      // As with officers, the first one always has a history row, so that small datasets show one.
+      if (rng.bool(SHARES.officerHistory) || adminRows.length === 0) {
         const changed = stamp(ctx.schemeStart + rng.int(30, Math.max(31, today - ctx.schemeStart - 1)), 10 * 3600);
         adminRows.push([ctx.ids.take('tblClaimAdmin'), rng.uuid(), code, n.last, n.other, dob, null, phoneNumber(rng), hf.id, hasLogin, setup, changed, id, ctx.adminUserId]);
         validFrom = changed;
