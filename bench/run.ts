@@ -31,7 +31,7 @@ const USAGE = `Usage: npm run bench -- [options]
                     (shared machines; default 0: just report their share in the "others %" column)
   --experiments     also run the analysis variants: the ceiling with this server's SQL (unnamed and
                     prepared), and this server with named (prepared) statements
-  --cpu-prof        write a V8 CPU profile of this server to bench/results/profiles/
+  --cpu-prof        write a V8 CPU profile of every target to bench/results/profiles/
 Environment: BENCH_DB_NAME (default openimis_fhir_bench), DB_HOST, DB_PORT, DB_USER, DB_PASSWORD.`;
 
 const BASE = '/api/api_fhir_r4';
@@ -115,12 +115,23 @@ function dbEnv(db: BenchDb): Record<string, string> {
   return { DB_HOST: db.host, DB_PORT: String(db.port), DB_USER: db.user, DB_PASSWORD: db.password, DB_NAME: db.name, DB_POOL_MAX: '10' };
 }
 
+/**
+ * Node flags that write a target's V8 CPU profiles to bench/results/profiles/<target>/ (one file per
+ * thread: the main thread's is the one with thread id 0 in its name; tsx runs a loader thread too).
+ */
+function profileArgs(cpuProf: boolean, name: string): string[] {
+  if (!cpuProf) return [];
+  const dir = `bench/results/profiles/${name}`;
+  mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
 /** Targets A and B report their port over IPC once listening. */
-async function startOwnTarget(name: string, file: string, db: BenchDb): Promise<Target> {
+async function startOwnTarget(name: string, file: string, db: BenchDb, cpuProf: boolean): Promise<Target> {
   const child = spawnChild({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', file],
+    args: [...profileArgs(cpuProf, name), '--import', 'tsx', file],
     env: { ...dbEnv(db), PORT: '0', NODE_ENV: 'production' },
     ipc: true,
   });
@@ -131,12 +142,10 @@ async function startOwnTarget(name: string, file: string, db: BenchDb): Promise<
 /** Target C: src/server.ts with its own configuration variables; ready when /ready answers. */
 async function startOurs(db: BenchDb, cpuProf: boolean, name = 'ours', file = 'bench/targets/ours.ts'): Promise<Target> {
   const port = await freePort();
-  const profDir = 'bench/results/profiles';
-  if (cpuProf) mkdirSync(profDir, { recursive: true });
   const child = spawnChild({
     name,
     command: process.execPath,
-    args: [...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '--import', 'tsx', file],
+    args: [...profileArgs(cpuProf, name), '--import', 'tsx', file],
     env: {
       ...dbEnv(db),
       DB_ENGINE: 'postgresql',
@@ -331,10 +340,10 @@ async function main(): Promise<number> {
   log('starting the targets');
   const experiments = opts.experiments || [...(opts.only ?? [])].some((n) => EXPERIMENTS.has(n));
   const [bare, ceiling, ours, noAudit, named] = await Promise.all([
-    startOwnTarget('bare', 'bench/targets/bare.ts', db),
-    startOwnTarget('ceiling', 'bench/targets/ceiling.ts', db),
+    startOwnTarget('bare', 'bench/targets/bare.ts', db, opts.cpuProf),
+    startOwnTarget('ceiling', 'bench/targets/ceiling.ts', db, opts.cpuProf),
     startOurs(db, opts.cpuProf),
-    startOurs(db, false, 'ours-noaudit', 'bench/targets/ours-noaudit.ts'),
+    startOurs(db, opts.cpuProf, 'ours-noaudit', 'bench/targets/ours-noaudit.ts'),
     experiments ? startOurs(db, opts.cpuProf, 'ours-named', 'bench/targets/ours-named.ts') : undefined,
   ]);
   const token = await login(ours.url);

@@ -6,11 +6,37 @@
 import fp from 'fastify-plugin';
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest, FastifyReply } from 'fastify';
+import type { Knex } from 'knex';
+import { dialectFor, type BulkColumn } from '../db/dialect/index.js';
 
 const FLUSH_MS = 500;
 const FLUSH_SIZE = 200;
 const MAX_BUFFER = 50_000;
 const SKIPPED = new Set(['/health', '/ready']);
+
+const COLUMNS: readonly BulkColumn[] = [
+  { name: 'AuditEventUUID', kind: 'text' },
+  { name: 'ValidityFrom', kind: 'timestamp' },
+  { name: 'AuditUserID', kind: 'integer' },
+  { name: 'Action', kind: 'text' },
+  { name: 'Subtype', kind: 'text' },
+  { name: 'Outcome', kind: 'text' },
+  { name: 'StatusCode', kind: 'integer' },
+  { name: 'Username', kind: 'text' },
+  { name: 'ClientIp', kind: 'text' },
+  { name: 'Method', kind: 'text' },
+  { name: 'Path', kind: 'text' },
+  { name: 'ResourceType', kind: 'text' },
+  { name: 'ResourceId', kind: 'text' },
+  { name: 'RequestId', kind: 'text' },
+  { name: 'DurationMs', kind: 'integer' },
+];
+
+/** One INSERT per 100 events (the Dialect's limit: SQL Server takes 2,100 parameters per statement). */
+async function insertAll(db: Knex, events: Record<string, unknown>[]) {
+  const dialect = dialectFor(db);
+  for (let i = 0; i < events.length; i += 100) await dialect.insertRows(db, 'fhir_audit_event', COLUMNS, events.slice(i, i + 100));
+}
 
 /** FHIR AuditEvent.action: C create, R read/search, U update, D delete, E execute. */
 function actionOf(method: string, subtype: string): string {
@@ -46,9 +72,8 @@ export const auditPlugin = fp(
       if (buffer.length === 0) return flushing;
       const batch = buffer;
       buffer = [];
-      // Chunks of 100 rows stay under SQL Server's 2100 parameters per statement.
       flushing = flushing.then(() =>
-        app.db.batchInsert('fhir_audit_event', batch as never, 100).then(
+        insertAll(app.db, batch).then(
           () => undefined,
           (error) => app.log.error({ err: error, lost: batch.length }, 'could not write audit events'),
         ),

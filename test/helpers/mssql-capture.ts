@@ -136,9 +136,12 @@ export class MssqlCapture {
       target[name] = (db: Knex, ...args: unknown[]) => {
         const result = (method as (...a: unknown[]) => unknown).call(postgres, db, ...args);
         if (!isRaw(result)) return result;
+        // The twin may be a Raw or a whole statement (a QueryBuilder): both compile with toSQL().
         const msRaw = (twin[name] as (...a: unknown[]) => unknown).call(mssql, this.mssqlKnex, ...args);
-        if (!isRaw(msRaw)) throw new Error(`mssql.${name} returned no Raw where postgres.${name} did`);
-        this.tie(result, msRaw, name);
+        if (!msRaw || typeof (msRaw as { toSQL?: unknown }).toSQL !== 'function') {
+          throw new Error(`mssql.${name} returned no Raw or query where postgres.${name} returned a Raw`);
+        }
+        this.tie(result, msRaw as RawWithInternals, name);
         return result;
       };
     }

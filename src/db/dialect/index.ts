@@ -26,8 +26,18 @@ export interface Dialect {
   estimateCount(db: Knex, query: Knex.QueryBuilder): Promise<number | undefined>;
   /** Normalises a UUID read from the driver (SQL Server returns upper case). */
   readUuid(value: unknown): string;
+  /**
+   * One INSERT of many rows of the same columns (the audit trail's batches; at most 100 rows of up
+   * to 20 columns, within SQL Server's 2,100 parameters). Values must suit the column kinds given.
+   */
+  insertRows(db: Knex, table: string, columns: readonly BulkColumn[], rows: readonly Record<string, unknown>[]): Knex.Raw | Knex.QueryBuilder;
   /** The rows of a `db.raw` SELECT (the drivers shape raw results differently). */
   rawRows(result: unknown): Record<string, unknown>[];
+}
+
+export interface BulkColumn {
+  name: string;
+  kind: 'text' | 'integer' | 'timestamp';
 }
 
 /** Escapes LIKE wildcards in user input so that only the wildcards we add have meaning. */

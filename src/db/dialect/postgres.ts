@@ -1,5 +1,7 @@
 /** PostgreSQL (and PGlite): quoted mixed-case identifiers, case-sensitive text, varchar UUIDs. */
-import type { Dialect } from './index.js';
+import type { BulkColumn, Dialect } from './index.js';
+
+const ARRAY_TYPES: Record<BulkColumn['kind'], string> = { text: 'text[]', integer: 'int4[]', timestamp: 'timestamptz[]' };
 
 export const postgres: Dialect = {
   name: 'postgresql',
@@ -8,6 +10,14 @@ export const postgres: Dialect = {
   equalsInsensitive: (db, column, value) => db.raw('lower(??) = lower(?)', [column, value]),
   equalsSensitive: (db, column, value) => db.raw('?? = ?', [column, value]),
   readUuid: (value) => String(value ?? '').toLowerCase(),
+  // A parameter per column (an array), unnested: knex's multi-row insert compiled and sent a
+  // parameter per value (1,500 for 100 audit events), several times the CPU on both sides.
+  insertRows(db, table, columns, rows) {
+    const names = columns.map(() => '??').join(', ');
+    const arrays = columns.map((c) => `?::${ARRAY_TYPES[c.kind]}`).join(', ');
+    const bindings = [table, ...columns.map((c) => c.name), ...columns.map((c) => rows.map((row) => row[c.name] ?? null))];
+    return db.raw(`insert into ?? (${names}) select * from unnest(${arrays})`, bindings as never);
+  },
   rawRows: (result) => (result as { rows: Record<string, unknown>[] }).rows,
   async estimateCount(db, query) {
     const { sql, bindings } = query.toSQL();
