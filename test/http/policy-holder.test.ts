@@ -214,3 +214,15 @@ t.test('CapabilityStatement and the IG code systems', async (t) => {
   const validated = await server.fhir('Organization/$validate', { method: 'POST', body: JSON.stringify((await server.fhir(`Organization/${PH.coffee.uuid}`)).body) });
   t.equal(validated.status, 200, JSON.stringify(validated.body.issue?.filter((i: any) => i.severity === 'error')));
 });
+
+t.test('an openIMIS database without tblPolicyHolder: Organization is the health facilities alone', async (t) => {
+  const older = await startServer(t, {}, { beforeStart: async (db) => void (await db.knex.schema.dropTable('tblPolicyHolder')) });
+  t.equal((await older.fhir(`Organization/${PH.coffee.uuid}`)).status, 404);
+  const all = await older.fhir('Organization?_count=100');
+  t.equal(all.status, 200);
+  t.same(codes(all.body), [...hfCodes].sort());
+  t.same(codes((await older.fhir('Organization?type=bus')).body), []);
+  const metadata = await older.fhir('metadata', { token: null });
+  const org = metadata.body.rest[0].resource.find((r: any) => r.type === 'Organization');
+  t.notOk(JSON.stringify(org).includes('openimis-policy-holder-organization'), 'no policy-holder profile offered');
+});
