@@ -116,6 +116,13 @@ t.test('paging and _sort over both tables: integer keys and UUID keys, every res
     if (sort === '&_sort=name') t.same(seen.map((r) => r.name), seen.map((r) => r.name).sort((a, b) => a.localeCompare(b)), 'by name');
     if (sort === '&_sort=_id') t.same(seen.map((r) => r.id), seen.map((r) => r.id).sort(), 'by id, UUIDs of both tables as text');
   }
+  // A forged cursor whose key has the other table's kind: a 400, never a database fault.
+  const forged = (key: unknown[]) => Buffer.from(JSON.stringify(['n', ...key])).toString('base64url');
+  for (const key of [[0, 'not-a-number'], [1, 5], [1, 'not-a-uuid'], [7, 1]]) {
+    const res = await server.fhir(`Organization?_count=2&_cursor=${forged(key)}`);
+    t.ok(res.status === 200 || res.status === 400, `cursor ${JSON.stringify(key)}: ${res.status}`);
+    t.equal(res.body.resourceType, res.status === 200 ? 'Bundle' : 'OperationOutcome');
+  }
   const back = await server.fhir('Organization?_count=3&_sort=name');
   const next: any = (await server.fhir(back.body.link.find((l: any) => l.relation === 'next').url)).body;
   const previous: any = (await server.fhir(next.link.find((l: any) => l.relation === 'previous').url)).body;
