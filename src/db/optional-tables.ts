@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 
 /** The modular tables resources use. */
-export const OPTIONAL_TABLES = ['claim_ClaimAttachment'] as const;
+export const OPTIONAL_TABLES = ['claim_ClaimAttachment', 'tblPolicyHolder'] as const;
 
 export async function presentOptionalTables(db: Knex): Promise<ReadonlySet<string>> {
   const present = new Set<string>();

@@ -3,11 +3,11 @@ import type { Caller, Interaction, Rights } from './types.js';
 import { FhirError, forbidden } from './outcome.js';
 
 /** openIMIS rights: any one listed right suffices; administrators pass every check. */
-export function authorize(caller: Caller, def: { type: string; rights: Rights }, interaction: Interaction) {
+export function authorize(caller: Caller, def: { type: string; source?: string; rights: Rights }, interaction: Interaction) {
   // PATCH is an update: it needs what update needs unless the resource says otherwise.
   const needed = def.rights[interaction] ?? (interaction === 'patch' ? def.rights.update : undefined);
   if (needed === undefined) {
-    throw new FhirError(405, { code: 'not-supported', diagnostics: `${interaction} is not supported on ${def.type}` });
+    throw new FhirError(405, { code: 'not-supported', diagnostics: `${interaction} is not supported on ${def.type}${def.source ? ` (${def.source})` : ''}` });
   }
   if (caller.isAdmin || needed.length === 0 || needed.some((right) => caller.rights.has(right))) return;
   throw forbidden(`${interaction} on ${def.type} requires one of the openIMIS rights ${needed.join(', ')}`);

@@ -1,6 +1,7 @@
 /**
  * Reads resources out of versioned legacy tables: by id or business code, by version, as history,
- * and as keyset-paged search results. Only current rows (ValidityTo NULL) are ever search matches.
+ * and as keyset-paged search results. Only current rows (ValidityTo NULL; in a modular table, rows
+ * not flagged deleted) are ever search matches.
  */
 import type { Knex } from 'knex';
 import type { AnyResourceDefinition, RequestContext, Row, VersionedTable } from './types.js';
@@ -13,6 +14,17 @@ export { isUuid };
 const col = (table: VersionedTable, column: keyof Omit<VersionedTable, 'name'>) => `t.${table[column]}`;
 
 export type RowState = 'current' | 'deleted';
+
+/** Narrows a select to the current rows of the table aliased `alias`: not closed, or not flagged deleted. */
+export function whereCurrent(qb: Knex.QueryBuilder, table: VersionedTable, alias = 't'): Knex.QueryBuilder {
+  return table.inPlace ? qb.where(`${alias}.${table.inPlace.deleted}`, false) : qb.whereNull(`${alias}.${table.validityTo}`);
+}
+
+/** Narrows a select to entity rows: legacy history copies carry UUIDs of their own; a modular table holds entities only. */
+export function whereEntityRow(qb: Knex.QueryBuilder, table: VersionedTable, alias = 't'): Knex.QueryBuilder {
+  if (table.inPlace) return qb;
+  return qb.where((q) => q.whereNull(`${alias}.${table.legacyId}`).orWhereRaw('?? = ??', [`${alias}.${table.legacyId}`, `${alias}.${table.pk}`]));
+}
 
 /** Row-level security on a select of the resource's table. */
 function scoped(def: AnyResourceDefinition, ctx: RequestContext, qb: Knex.QueryBuilder): Knex.QueryBuilder {
@@ -35,7 +47,14 @@ export function versionOf(row: Row, table: VersionedTable): Version {
 }
 
 export function stateOf(row: Row, table: VersionedTable): RowState {
+  if (table.inPlace) return isTrue(row[table.inPlace.deleted]) ? 'deleted' : 'current';
   return row[table.validityTo] == null ? 'current' : 'deleted';
+}
+
+/** Booleans as the drivers give them (true, 1, '1', Buffer [1] for bit). */
+function isTrue(value: unknown): boolean {
+  if (Buffer.isBuffer(value)) return value[0] === 1;
+  return value === true || value === 1 || value === '1' || value === 't';
 }
 
 /** Finds an entity by its UUID, or by its business code among current rows. */
@@ -49,10 +68,7 @@ export async function findEntity(
   if (isUuid(id)) {
     // History copies carry UUIDs of their own; only the entity row answers to the entity's UUID.
     const rows = await lookup(def, ctx, db, 'uuid', id.toLowerCase(), (db, uuid) =>
-      scoped(def, ctx, def.select(db))
-        .where(col(t, 'uuid'), uuid)
-        .where((q) => q.whereNull(col(t, 'legacyId')).orWhereRaw('?? = ??', [col(t, 'legacyId'), col(t, 'pk')]))
-        .limit(1),
+      whereEntityRow(scoped(def, ctx, def.select(db)).where(col(t, 'uuid'), uuid), t).limit(1),
     );
     return rows[0];
   }
@@ -68,7 +84,7 @@ export async function findEntity(
  */
 async function findCurrent(def: AnyResourceDefinition, ctx: RequestContext, db: Knex, column: string, value: string): Promise<Row | undefined> {
   const rows = await lookup(def, ctx, db, `current ${column}`, value, (db, value) =>
-    scoped(def, ctx, def.select(db)).where(column, value).whereNull(col(def.table, 'validityTo')).limit(2),
+    whereCurrent(scoped(def, ctx, def.select(db)).where(column, value), def.table).limit(2),
   );
   if (rows.length > 1) throw conflict(`${def.type}/${value}: the code names several resources; read by id or search by identifier`);
   return rows[0];
@@ -80,6 +96,8 @@ async function findCurrent(def: AnyResourceDefinition, ctx: RequestContext, db: 
  */
 export async function findVersions(def: AnyResourceDefinition, ctx: RequestContext, entity: Row): Promise<Row[]> {
   const t = def.table;
+  // A modular table keeps only the latest version of its rows.
+  if (t.inPlace) return [entity];
   const pk = entity[t.pk];
   const rows: Row[] = await scoped(def, ctx, def.select(ctx.db))
     .where((q) =>

@@ -24,7 +24,18 @@ export interface VersionedTable {
   validityTo: string;
   legacyId: string;
   auditUser: string;
+  /**
+   * A table of the modular openIMIS (Django HistoryModel) instead of the legacy copies: each row is
+   * an entity updated in place, `counter` counting its versions (1 = created), and a delete sets the
+   * boolean `deleted` flag. The table then holds only the latest version of each entity: validityFrom
+   * names the instant of the last change (DateUpdated), validityTo and legacyId are not used. Such
+   * tables are keyed by their UUID (`pk` equal to `uuid`).
+   */
+  inPlace?: { deleted: string; counter: string };
 }
+
+/** Whether the table's key is its UUID rather than an integer (the modular tables). */
+export const uuidKeyed = (table: VersionedTable) => table.pk === table.uuid;
 
 export type Interaction = 'read' | 'vread' | 'search-type' | 'create' | 'update' | 'patch' | 'delete' | 'history-instance' | 'history-type';
 
@@ -168,7 +179,8 @@ export type SearchParamDecl = ParamBase &
         constant: string;
         column?: undefined;
         hierarchyDepth?: undefined;
-        targetSource?: undefined;
+        /** The source whose fixedInstances hold it, when the target type has several. */
+        targetSource?: string;
       }
   );
 

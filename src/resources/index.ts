@@ -6,6 +6,8 @@ import { patientResource } from './patient/index.js';
 import { auditEventResource } from './audit-event/index.js';
 import { locationResource } from './location/index.js';
 import { organizationResource } from './organization/index.js';
+import { policyHolderSource } from './organization/policy-holder/index.js';
+import { POLICY_HOLDER_TABLE } from './organization/policy-holder/table.js';
 import { insurancePlanResource } from './insurance-plan/index.js';
 import { groupResource } from './group/index.js';
 import { coverageResource } from './coverage/index.js';
@@ -29,6 +31,8 @@ export function createResources(options: Omit<ResourceDeps, 'places'> & { places
     groupResource(deps),
     locationResource(deps),
     organizationResource(deps),
+    // Policy holders, a second source of Organization, where the modular table exists.
+    ...(deps.optionalTables?.has(POLICY_HOLDER_TABLE) ? [policyHolderSource()] : []),
     // Two sources each: claim administrators (tblClaimAdmin) and enrolment officers (tblOfficer).
     practitionerResource(),
     officerPractitionerSource(),

@@ -1,7 +1,8 @@
 /**
  * Organization (health facilities, tblHF, type prov) read and search over the real HTTP server and a
  * real database: extensions, address with the district Location, claim administrator contacts,
- * includes and chains along the district reference.
+ * includes and chains along the district reference. The policy holders (type bus) served beside them
+ * are tested in policy-holder.test.ts; here they only show where a search covers both.
  */
 import t from 'tap';
 import { startServer } from '../helpers/app.js';
@@ -18,6 +19,7 @@ const ext = (resource: any, name: string) => resource.extension?.find((e: any) =
 const codes = (bundle: any) =>
   (bundle.entry ?? []).map((e: any) => e.resource.identifier.find((i: any) => i.type.coding[0].code === 'Code').value).sort();
 const hfCodes = (filter: (r: any) => boolean) => current.filter(filter).map((r: any) => r.HFCode).sort();
+const policyHolderCodes = (await db('tblPolicyHolder').where('isDeleted', false).pluck('PolicyHolderCode')).sort();
 
 t.test('the demo database has what these tests need', async (t) => {
   t.same(current.map((r: any) => r.HFCode).sort(), [...DEMO.healthFacilityCodes].sort());
@@ -72,7 +74,7 @@ t.test('read by HF code; unknown ids', async (t) => {
 
 t.test('every current tblHF row is served, with an id and a valid mapping', async (t) => {
   const seen = new Map<string, any>();
-  let url: string | undefined = 'Organization?_count=3';
+  let url: string | undefined = 'Organization?type=prov&_count=3';
   for (let i = 0; url && i < 20; i++) {
     const page: any = (await server.fhir(url)).body;
     for (const e of page.entry ?? []) seen.set(e.resource.id, e.resource);
@@ -107,7 +109,8 @@ t.test('history and vread serve the legacy history row (the old phone number)', 
   t.equal(vread.body.telecom[0].value, before.telecom[0].value);
   const typeHistory = await server.fhir('Organization/_history?_count=100');
   t.equal(typeHistory.status, 200, 'type history');
-  t.equal(typeHistory.body.entry.length, Number((await db('tblHF').count({ n: '*' }))[0].n), 'every tblHF row is a version');
+  const rows = async (table: string) => Number((await db(table).count({ n: '*' }))[0].n);
+  t.equal(typeHistory.body.entry.length, (await rows('tblHF')) + (await rows('tblPolicyHolder')), 'every tblHF row is a version, and each policy holder');
 });
 
 t.test('search: identifier, code, name, type, active, address, hf-level, hf-care-type, _sort', async (t) => {
@@ -120,8 +123,8 @@ t.test('search: identifier, code, name, type, active, address, hf-level, hf-care
   t.same(codes((await server.fhir('Organization?type=prov&_count=100')).body), all);
   t.same(codes((await server.fhir('Organization?type=http://terminology.hl7.org/CodeSystem/organization-type|prov&_count=100')).body), all);
   t.equal((await server.fhir('Organization?type=ins')).body.entry?.length ?? 0, 0, 'the insurer is not a tblHF row');
-  t.equal((await server.fhir('Organization?type=bus')).body.entry?.length ?? 0, 0);
-  t.same(codes((await server.fhir('Organization?active=true&_count=100')).body), all);
+  t.same(codes((await server.fhir('Organization?type=bus&_count=100')).body), policyHolderCodes, 'bus: the policy holders');
+  t.same(codes((await server.fhir('Organization?active=true&_count=100')).body), [...all, ...policyHolderCodes].sort());
   t.equal((await server.fhir('Organization?active=false')).body.entry?.length ?? 0, 0);
   const row = current.find((r: any) => r.HfID === HF.id);
   t.same(codes((await server.fhir(`Organization?address=${encodeURIComponent(row.HFAddress)}`)).body), [HF.code]);
@@ -143,7 +146,7 @@ t.test('search by the district reference, _include and _revinclude, chains', asy
   t.same(codes((await server.fhir(`Organization?location:identifier=${district.LocationCode}`)).body), inDistrict);
   t.same(codes((await server.fhir(`Organization?location.name:exact=${encodeURIComponent(district.LocationName)}`)).body), inDistrict, 'chain on the district name');
   const inRegion = hfCodes((r) => locations.get(r.LocationId).ParentLocationId === district.ParentLocationId);
-  t.same(codes((await server.fhir(`Organization?location.partof=Location/${locations.get(district.ParentLocationId).LocationUUID}&_count=100`)).body), inRegion, 'facilities of a region');
+  t.same(codes((await server.fhir(`Organization?type=prov&location.partof=Location/${locations.get(district.ParentLocationId).LocationUUID}&_count=100`)).body), inRegion, 'facilities of a region');
 
   const included = await server.fhir(`Organization?identifier=${HF.code}&_include=Organization:location`);
   t.same(
@@ -174,7 +177,7 @@ t.test('rights: 121101 is needed to read health facilities', async (t) => {
 t.test('CapabilityStatement lists Organization with its parameters', async (t) => {
   const metadata = await server.fhir('metadata', { token: null });
   const org = metadata.body.rest[0].resource.find((r: any) => r.type === 'Organization');
-  t.same(org.supportedProfile, [`${IG}/StructureDefinition/openimis-health-facility-organization`]);
+  t.same(org.supportedProfile, [`${IG}/StructureDefinition/openimis-health-facility-organization`, `${IG}/StructureDefinition/openimis-policy-holder-organization`]);
   for (const name of ['identifier', 'code', 'name', 'type', 'active', 'address', 'location', 'hf-level', 'hf-care-type']) {
     t.ok(org.searchParam.some((p: any) => p.name === name), name);
   }

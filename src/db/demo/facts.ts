@@ -24,6 +24,21 @@ export const DEMO = {
   },
   healthFacilityCodes: ['AMHOS001', 'AMHC001', 'BADS001', 'CHHC001', 'DUHOS001', 'ENDS001', 'BAHOS001'],
 
+  /** Policy holders (tblPolicyHolder, modular): Organization type bus. Legal form / activity codes 1-5. */
+  policyHolders: {
+    /** In village R1D1M1V1; changed once (version 2). */
+    coffee: { uuid: '1836f5f0-c67b-4350-9d84-5ab984d43b0b', code: 'PH0001', name: 'Kilima Coffee Traders', locationCode: 'R1D1M1V1', legalForm: 2, activity: 1, version: 2 },
+    /** In district R1D2 (the Clerk's). */
+    builders: { uuid: '9b0ddd33-35b0-4817-bba3-f00f8e34d874', code: 'PH0002', name: 'Baraka Builders Union', locationCode: 'R1D2', legalForm: 5, activity: 3, version: 1 },
+    /** In ward R2D1M1. */
+    shipping: { uuid: '0f2b0e1e-4087-4282-9589-516bcbe71462', code: 'PH0003', name: 'Pwani Shipping Ltd', locationCode: 'R2D1M1', legalForm: 2, activity: 4, version: 1 },
+    /** Deleted (isDeleted): reads answer 410. */
+    deleted: { uuid: '6bcf4f9e-e3b5-4e4e-b6a6-aa2eecad3492', code: 'PH0004', name: 'Amani Old Mills Association', locationCode: 'R1D1' },
+    /** No location: only unrestricted users see it. */
+    noLocation: { uuid: 'ae647c5d-2e3e-4a4e-8fee-56e5e8c4cdd5', code: 'PH0005', name: 'National Civil Service', legalForm: 4, activity: 5 },
+    current: 4,
+  },
+
   /** Head of family 1 (5 members, village R1D1M1V1, active policy 1 of BASIC01). */
   headInsuree: {
     id: 1, uuid: 'd5d68207-2097-4299-a6e6-355d129fb2a6', chfid: '258372203', lastName: 'Mwangi', otherNames: 'John',

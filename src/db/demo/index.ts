@@ -11,6 +11,7 @@ import { buildInsurees } from './insurees.js';
 import { buildLocations, locationId } from './locations.js';
 import { buildMedical } from './medical.js';
 import { buildPolicies } from './policies.js';
+import { buildPolicyHolders } from './policy-holders.js';
 import { buildProducts } from './products.js';
 import { buildSecurity } from './security.js';
 import { buildStaff } from './staff.js';
@@ -32,6 +33,7 @@ export function buildDemoData(today: Date = new Date()): TableRows {
     buildPolicies(clock),
     buildClaims(clock),
     buildSecurity(clock),
+    buildPolicyHolders(clock),
   ];
   const all: TableRows = {};
   for (const part of parts) {

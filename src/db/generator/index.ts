@@ -2,7 +2,8 @@
  * National-scale openIMIS legacy dataset generator. `seedDatabase` fills an empty legacy schema:
  * code tables and roles (reusing the demo module's base rows), locations, registers, facilities and
  * price lists, products and payers, officers and claim administrators, users, then one streaming
- * pass over the families (insurees, photos, policies, coverage, contributions, claims, feedback).
+ * pass over the families (insurees, photos, policies, coverage, contributions, claims, feedback),
+ * and the policy holders where the modular table exists.
  * Deterministic for a given seed and `today`.
  */
 import type { Knex } from 'knex';
@@ -16,6 +17,7 @@ import { FAMILY_COLUMNS, FamilyGenerator, INSUREE_COLUMNS, PHOTO_COLUMNS } from 
 import { generateLocations } from './locations.js';
 import { generateStaff } from './officers.js';
 import { INSUREE_POLICY_COLUMNS, POLICY_COLUMNS, PolicyGenerator, PREMIUM_COLUMNS } from './policies.js';
+import { generatePolicyHolders } from './policy-holders.js';
 import { generateProducts } from './products.js';
 import { ensureCodeTables } from './reference.js';
 import { generateRegisters } from './registers.js';
@@ -151,6 +153,9 @@ export async function seedDatabase(knex: Knex, target: LoadTarget, runner: SqlRu
   const sizes = new Map(target.stats.map((s) => [s.table, s.rows]));
   const timings = await restoreLoadConstraints(runner, saved, sizes);
   phase('indexes, unique and foreign keys (validated)');
+  // A few rows, inserted with their foreign keys in place: the modular table need not exist.
+  const policyHolders = await generatePolicyHolders(ctx, knex, geo);
+  if (policyHolders) ctx.notes.push(`${policyHolders} policy holders`);
   hooks.step?.('performance indexes');
   const perf = Date.now();
   await createPerformanceIndexes(knex);

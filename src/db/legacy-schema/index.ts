@@ -1,5 +1,5 @@
 /**
- * The openIMIS legacy PostgreSQL schema (65 base tables, plus the 2 user tables of the modular core),
+ * The openIMIS legacy PostgreSQL schema (65 base tables, plus tables of the modular openIMIS: tables-modular.ts),
  * kept as data and turned into DDL here.
  * Written from the column-by-column research notes, not copied from the openIMIS SQL scripts.
  */

@@ -1,6 +1,6 @@
 /**
- * All 65 base tables of the openIMIS legacy PostgreSQL schema, and three tables of the modular openIMIS
- * (core_TechnicalUser, core_User, claim_ClaimAttachment; absent from databases built by the official
+ * All 65 base tables of the openIMIS legacy PostgreSQL schema, and four tables of the modular openIMIS
+ * (core_TechnicalUser, core_User, claim_ClaimAttachment, tblPolicyHolder; absent from databases built by the official
  * order alone), as data.
  * Order does not matter for creation: foreign keys are added after every table exists.
  */

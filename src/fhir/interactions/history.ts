@@ -1,6 +1,7 @@
 /**
  * history-instance and history-type (http://hl7.org/fhir/R4/http.html#history), from the legacy
- * history copies: every row of the table is a version of the entity its LegacyID names.
+ * history copies: every row of the table is a version of the entity its LegacyID names. A modular
+ * table (VersionedTable.inPlace) holds the latest version of each entity only: that one is served.
  */
 import type { FhirResource } from 'fhir/r4.js';
 import type { Knex } from 'knex';
@@ -22,7 +23,9 @@ export const instanceHistory: Handler = async (req, ctx) => {
   const versions = await findVersions(def, ctx, entity);
   const mapped = await toResources(def, versions, ctx);
   const items: HistoryItem[] = mapped.map(({ resource, version }, index) => {
-    const oldest = index === versions.length - 1;
+    // A modular row's version counter tells whether its only version served is the first one.
+    const counter = def.table.inPlace ? Number(versions[index][def.table.inPlace.counter]) : 1;
+    const oldest = index === versions.length - 1 && !(counter > 1);
     const deletion = index === 0 && stateOf(versions[0], def.table) === 'deleted';
     return { resource, ...version, method: deletion ? 'DELETE' : oldest ? 'POST' : 'PUT' };
   });
@@ -52,6 +55,15 @@ export const typeHistory: Handler = async (req, ctx) => {
  */
 export function versionsQuery(def: AnyResourceDefinition, ctx: RequestContext): Knex.QueryBuilder {
   const t = def.table;
+  if (t.inPlace) {
+    // Each row is its entity's latest version; its counter tells whether it is the first.
+    const query = def
+      .select(ctx.db)
+      .select(`t.${t.uuid} as _entity_uuid`)
+      .select(ctx.db.raw('(case when ?? > 1 then 0 else 1 end) as _first_version', [`t.${t.inPlace.counter}`]));
+    if (def.scope) def.scope(query, ctx);
+    return query;
+  }
   const entityKey = ctx.db.raw('coalesce(??, ??)', [`t.${t.legacyId}`, `t.${t.pk}`]);
   const query = def
     .select(ctx.db)
@@ -75,7 +87,7 @@ export async function historyItems(def: AnyResourceDefinition, selected: Row[], 
   const mapped = await toResources(def, rows, ctx);
   return mapped.map(({ resource, version }, index) => {
     const row = rows[index];
-    const deletion = row[t.validityTo] != null && row[t.legacyId] == null;
+    const deletion = t.inPlace ? stateOf(row, t) === 'deleted' : row[t.validityTo] != null && row[t.legacyId] == null;
     return { resource: resource as FhirResource, ...version, method: deletion ? 'DELETE' : row._first_version ? 'POST' : 'PUT' };
   });
 }

@@ -14,7 +14,7 @@
  * inside that millisecond.
  */
 import type { Knex } from 'knex';
-import type { AnyResourceDefinition, RequestContext, Row } from '../types.js';
+import { uuidKeyed, type AnyResourceDefinition, type RequestContext, type Row } from '../types.js';
 import type { Query } from '../search/parse.js';
 import { history as historyBundle, type HistoryItem } from '../bundle.js';
 import { badRequest } from '../outcome.js';
@@ -28,7 +28,8 @@ const DEFAULT_COUNT = 100;
 interface Boundary {
   at: number;
   type: string;
-  pk: number;
+  /** An integer key, or the UUID of a table keyed by UUIDs (the modular tables). */
+  pk: number | string;
 }
 
 /** Types whose history the caller may read: the type-history right of each (administrators: all). */
@@ -48,7 +49,7 @@ export async function systemHistory(query: Query, ctx: RequestContext, defs: Any
   const readable = readableHistoryTypes(types, ctx).sort((a, b) => compareText(sortName(a), sortName(b)));
 
   // Up to count + 1 versions of each type after the boundary, then the first count + 1 of all.
-  const candidates: { def: AnyResourceDefinition; row: Row; at: number; pk: number }[] = [];
+  const candidates: { def: AnyResourceDefinition; row: Row; at: number; pk: number | string }[] = [];
   if (count > 0) {
     for (const def of readable) {
       const t = def.table;
@@ -59,11 +60,11 @@ export async function systemHistory(query: Query, ctx: RequestContext, defs: Any
       if (since) q.where(`t.${t.validityFrom}`, '>=', since);
       if (boundary) after(q, def, boundary);
       for (const row of (await q) as Row[]) {
-        candidates.push({ def, row, at: millisecondOf(row[t.validityFrom]), pk: Number(row[t.pk]) });
+        candidates.push({ def, row, at: millisecondOf(row[t.validityFrom]), pk: uuidKeyed(t) ? String(row[t.pk]).toLowerCase() : Number(row[t.pk]) });
       }
     }
   }
-  candidates.sort((a, b) => b.at - a.at || compareText(sortName(a.def), sortName(b.def)) || b.pk - a.pk);
+  candidates.sort((a, b) => b.at - a.at || compareText(sortName(a.def), sortName(b.def)) || compareKeys(b.pk, a.pk));
   const page = candidates.slice(0, count);
   const more = candidates.length > count;
 
@@ -116,7 +117,7 @@ function typesAsked(raw: Query[string], defs: AnyResourceDefinition[]): AnyResou
 function boundaryOf(raw: string): Boundary {
   const cursor = decodeCursor(raw);
   const [at, type, pk] = cursor.key;
-  if (cursor.direction !== 'next' || cursor.key.length !== 3 || typeof at !== 'number' || typeof type !== 'string' || typeof pk !== 'number') {
+  if (cursor.direction !== 'next' || cursor.key.length !== 3 || typeof at !== 'number' || typeof type !== 'string' || (typeof pk !== 'number' && typeof pk !== 'string')) {
     throw badRequest('_cursor is not a cursor issued by this server');
   }
   return { at, type, pk };
@@ -130,6 +131,11 @@ function millisecondOf(value: unknown): number {
 /** The type, and the source of a type served from several tables: what orders versions of one instant. */
 function sortName(def: AnyResourceDefinition): string {
   return def.source ? `${def.type}/${def.source}` : def.type;
+}
+
+/** Integer keys by value, UUID keys as text (what lower-case UUIDs compare as in PostgreSQL). */
+function compareKeys(a: number | string, b: number | string): number {
+  return typeof a === 'number' && typeof b === 'number' ? a - b : compareText(String(a), String(b));
 }
 
 /** Names compared the same way everywhere (not by locale). */

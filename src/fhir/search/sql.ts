@@ -7,6 +7,7 @@ import type { AnyResourceDefinition, RequestContext, SearchParamDecl } from '../
 import type { ParsedParam } from './parse.js';
 import { parseDateValue } from './dates.js';
 import { isUuid } from '../ids.js';
+import { whereCurrent } from '../store.js';
 import { viaExists, viaIn, viaRows } from './via.js';
 import { dateMatch, numberMatch, periodMatch, quantityMatch, stringMatch, tokenMatch, tokensAbsent, uriMatch, type SqlContext } from './match.js';
 
@@ -17,7 +18,7 @@ type ReferenceDecl = Extract<SearchParamDecl, { type: 'reference' }>;
 
 /** Current rows of a resource's table, aliased `t`, narrowed to what the caller may see. */
 export function currentRows(def: AnyResourceDefinition, ctx: SqlContext, qb: Where = ctx.db(`${def.table.name} as t`)): Where {
-  qb.whereNull(`t.${def.table.validityTo}`);
+  whereCurrent(qb, def.table);
   if (def.scope && ctx.caller) def.scope(qb, ctx as RequestContext);
   return qb;
 }
@@ -144,7 +145,7 @@ function referenceMatch(w: Where, decl: ReferenceDecl, modifier: string | undefi
   // UUIDs are stored lower case; comparing the column itself keeps its index usable.
   const sub = ctx.db(`${target.table.name} as t`).select(`t.${target.table.pk}`);
   if (isUuid(ref.id)) sub.where(`t.${target.table.uuid}`, ref.id.toLowerCase());
-  else if (target.codeColumn) sub.where(`t.${target.codeColumn}`, ref.id).whereNull(`t.${target.table.validityTo}`);
+  else if (target.codeColumn) whereCurrent(sub.where(`t.${target.codeColumn}`, ref.id), target.table);
   else return w.whereRaw('1 = 0');
   if (modifier === 'below' || modifier === 'above') return hierarchyMatch(w, decl, target, sub, modifier, ctx);
   w.whereIn(decl.column, sub);
@@ -161,7 +162,7 @@ function hierarchyMatch(w: Where, decl: ReferenceDecl, target: AnyResourceDefini
   const pk = target.table.pk;
   const level = (keys: Where) =>
     modifier === 'below'
-      ? ctx.db(`${target.table.name} as t`).select(`t.${pk}`).whereIn(`t.${parent}`, keys).whereNull(`t.${target.table.validityTo}`)
+      ? whereCurrent(ctx.db(`${target.table.name} as t`).select(`t.${pk}`).whereIn(`t.${parent}`, keys), target.table)
       : ctx.db(`${target.table.name} as t`).select(`t.${parent}`).whereIn(`t.${pk}`, keys);
   w.where((any) => {
     if (modifier === 'below') {

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { AnyResourceDefinition, MultiSourceType, RequestContext } from '../types.js';
 import { isUuid } from '../ids.js';
 import { conflict } from '../outcome.js';
-import { findEntity } from '../store.js';
+import { findEntity, whereCurrent, whereEntityRow } from '../store.js';
 
 export async function locateSource(
   multi: MultiSourceType,
@@ -24,9 +24,9 @@ export async function locateSource(
     const qb = db(`${t.name} as t`).select(db.raw(`${index} as ??`, ['_src']));
     if (uuid) {
       // History copies carry UUIDs of their own; only the entity row answers to the entity's UUID.
-      qb.where(`t.${t.uuid}`, id.toLowerCase()).where((q) => q.whereNull(`t.${t.legacyId}`).orWhereRaw('?? = ??', [`t.${t.legacyId}`, `t.${t.pk}`]));
+      whereEntityRow(qb.where(`t.${t.uuid}`, id.toLowerCase()), t);
     } else {
-      qb.where(`t.${def.codeColumn}`, id).whereNull(`t.${t.validityTo}`);
+      whereCurrent(qb.where(`t.${def.codeColumn}`, id), t);
     }
     if (def.scope) def.scope(qb, ctx);
     return [qb];

@@ -9,9 +9,14 @@
  * source index, primary key and sort values), ordered again by (sort values, NULLs last, source index,
  * key) and cut, so the database is the only authority on order and each branch is an index-driven
  * top-N; then one query per source for the page's full rows. Totals add up one COUNT per source.
+ *
+ * Keys: integer keys travel as `_pk`; a source keyed by UUID (a modular table) puts its key in `_uk`
+ * instead, NULL in the other (one SQL type per union column). Rows of one source are ordered by the
+ * one column that holds their key, so the union's order within a source is the branch's own order; a
+ * cursor holds that one key value, compared only with the source it came from (`_src` decides first).
  */
 import type { Knex } from 'knex';
-import type { AnyResourceDefinition, MultiSourceType, RequestContext, Row } from '../types.js';
+import { uuidKeyed, type AnyResourceDefinition, type MultiSourceType, type RequestContext, type Row } from '../types.js';
 import { badRequest } from '../outcome.js';
 import { parseSearch, paramsOf, type Query, type Resolve, type SearchRequest, type Sources } from '../search/parse.js';
 import { applySearch, currentRows } from '../search/sql.js';
@@ -89,6 +94,7 @@ export async function searchMultiRows(ctx: RequestContext, request: MultiSearchR
 
   const cursor = request.cursor;
   const backwards = cursor?.direction === 'previous';
+  const withUuidKeys = request.branches.some((b) => uuidKeyed(b.def.table));
   // Each source's own keyset page (its index and a sort column it lacks are constants there), so each
   // branch is an index-driven top-N; the union then orders at most (sources × page) rows.
   const selects = request.branches.map((b) => {
@@ -104,7 +110,7 @@ export async function searchMultiRows(ctx: RequestContext, request: MultiSearchR
       .select(
         // Our own integer, spliced as a literal so the column has one type in every branch.
         db.raw(`${b.index} as ??`, ['_src']),
-        `t.${b.def.table.pk} as _pk`,
+        `t.${b.def.table.pk} as ${uuidKeyed(b.def.table) ? '_uk' : '_pk'}`,
         ...b.sortColumns.flatMap((column, i) => (column ? [db.ref(column).as(`_s${i}`)] : [])),
       )
       .limit((cursor ? 0 : request.offset) + request.count + 1);
@@ -113,8 +119,13 @@ export async function searchMultiRows(ctx: RequestContext, request: MultiSearchR
     // A derived table: ORDER BY and TOP/LIMIT inside a UNION member, valid on every engine. The NULL of
     // a sort column the source lacks is selected out here, where the UNION gives it the others' type.
     const alias = `b${b.index}`;
+    const keyColumns = !withUuidKeys
+      ? [`${alias}._pk`]
+      : uuidKeyed(b.def.table)
+        ? [db.raw('null as ??', ['_pk']), `${alias}._uk`]
+        : [`${alias}._pk`, db.raw('null as ??', ['_uk'])];
     return db
-      .select(`${alias}._src`, `${alias}._pk`, ...b.sortColumns.map((column, i) => (column ? `${alias}._s${i}` : db.raw('null as ??', [`_s${i}`]))))
+      .select(`${alias}._src`, ...keyColumns, ...b.sortColumns.map((column, i) => sortValue(db, b, alias, column, i)))
       .from(branch.as(alias));
   });
   const [first, ...rest] = selects;
@@ -122,6 +133,7 @@ export async function searchMultiRows(ctx: RequestContext, request: MultiSearchR
     ...request.sort.map((s, i) => ({ column: `u._s${i}`, descending: s.descending, nullable: true })),
     { column: 'u._src', descending: false, nullable: false },
     { column: 'u._pk', descending: false, nullable: false },
+    ...(withUuidKeys ? [{ column: 'u._uk', descending: false, nullable: false }] : []),
   ];
   const query = db.select('u.*').from((rest.length ? first.unionAll(rest) : first).as('u')).limit(request.count + 1);
   orderBy(query, db, keys, backwards);
@@ -133,8 +145,11 @@ export async function searchMultiRows(ctx: RequestContext, request: MultiSearchR
   if (backwards) keyRows.reverse();
   const items = await fullRows(ctx, request.branches, keyRows);
 
+  // The cursor holds one key value: the integer or the UUID of the row's source.
+  const cursorKeys = keys.filter((k) => k.column !== 'u._uk');
   const keyOf = (row: Row): Cursor['key'] =>
-    keys.flatMap((k) => {
+    cursorKeys.flatMap((k) => {
+      if (k.column === 'u._pk' && row._pk == null) return [String(row._uk).toLowerCase()];
       const value = row[k.column.slice(2)];
       const plain = value instanceof Date ? value.toISOString() : (value as string | number | null);
       return k.nullable ? [plain === null || plain === undefined ? 1 : 0, plain ?? 0] : [Number(plain)];
@@ -148,20 +163,35 @@ export async function searchMultiRows(ctx: RequestContext, request: MultiSearchR
   return page;
 }
 
+/**
+ * A branch's sort value as the union selects it: NULL for a column the source lacks; a UUID column
+ * as text, so that it unites with the UUIDs other tables keep as text (lower-case UUIDs order alike
+ * as uuid and as text, so the branch's own order stays the union's).
+ */
+function sortValue(db: Knex, b: SourceBranch, alias: string, column: string | undefined, i: number) {
+  if (!column) return db.raw('null as ??', [`_s${i}`]);
+  if (uuidKeyed(b.def.table) && column === `t.${b.def.table.uuid}`) return db.raw('cast(?? as varchar(36)) as ??', [`${alias}._s${i}`, `_s${i}`]);
+  return `${alias}._s${i}`;
+}
+
+/** A key row's key: the integer of `_pk`, else the UUID of `_uk`. */
+const keyOfRow = (k: Row): number | string => (k._pk == null ? String(k._uk).toLowerCase() : Number(k._pk));
+
 /** The page's rows with every column their mappers need: one query per source, in the page's order. */
 async function fullRows(ctx: RequestContext, branches: SourceBranch[], keyRows: Row[]) {
-  const bySource = new Map<number, Map<number, Row>>();
+  const bySource = new Map<number, Map<number | string, Row>>();
   await Promise.all(
     branches.map(async (b) => {
-      const ids = keyRows.filter((k) => Number(k._src) === b.index).map((k) => Number(k._pk));
+      const ids = keyRows.filter((k) => Number(k._src) === b.index).map(keyOfRow);
       if (!ids.length) return;
       const rows: Row[] = await b.def.select(ctx.db).whereIn(`t.${b.def.table.pk}`, ids);
-      bySource.set(b.index, new Map(rows.map((r) => [Number(r[b.def.table.pk]), r])));
+      const pk = b.def.table.pk;
+      bySource.set(b.index, new Map(rows.map((r) => [uuidKeyed(b.def.table) ? String(r[pk]).toLowerCase() : Number(r[pk]), r])));
     }),
   );
   return keyRows.flatMap((k) => {
     const branch = branches.find((b) => b.index === Number(k._src))!;
-    const row = bySource.get(branch.index)?.get(Number(k._pk));
+    const row = bySource.get(branch.index)?.get(keyOfRow(k));
     return row ? [{ def: branch.def, row }] : [];
   });
 }

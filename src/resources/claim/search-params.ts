@@ -1,4 +1,5 @@
 /** Claim search parameters, as data over tblClaim columns. */
+import { HEALTH_FACILITY } from '../organization/table.js';
 import type { SearchParamDecl, TokenColumn } from '../../fhir/types.js';
 import { loadMapping } from '../mappings.js';
 import { CLAIM_ADMINISTRATOR } from '../practitioner/table.js';
@@ -26,13 +27,14 @@ export const CLAIM_IDENTIFIER: SearchParamDecl = {
 export const claimSearchParams: SearchParamDecl[] = [
   CLAIM_IDENTIFIER,
   { code: 'patient', type: 'reference', description: 'The insuree (Patient)', column: 't.InsureeID', target: 'Patient' },
-  { code: 'provider', type: 'reference', description: 'The health facility (Organization)', column: 't.HFID', target: 'Organization' },
+  { code: 'provider', type: 'reference', description: 'The health facility (Organization)', column: 't.HFID', target: 'Organization', targetSource: HEALTH_FACILITY },
   {
     code: 'facility',
     type: 'reference',
     description: 'The health facility, as an Organization (openIMIS has no separate facility location)',
     column: 't.HFID',
     target: 'Organization',
+    targetSource: HEALTH_FACILITY,
   },
   { code: 'enterer', type: 'reference', description: 'The claim administrator (Practitioner)', column: 't.ClaimAdminId', target: 'Practitioner', targetSource: CLAIM_ADMINISTRATOR },
   { code: 'created', type: 'date', description: 'Date claimed', column: 't.DateClaimed', precision: 'day', sortColumn: 't.DateClaimed' },

@@ -1,4 +1,5 @@
 /** Coverage search parameters, as data over tblPolicy columns. */
+import { HEALTH_FACILITY } from '../organization/table.js';
 import type { SearchParamDecl } from '../../fhir/types.js';
 import { IG } from '../ig.js';
 import { COVERAGE_CLASS, coverageStatus, policyStatus } from './to-fhir.js';
@@ -104,6 +105,7 @@ export const coverageSearchParams: SearchParamDecl[] = [
     type: 'reference',
     description: 'Always the insurer, Organization/openIMIS-Implementation (configuration)',
     target: 'Organization',
+    targetSource: HEALTH_FACILITY,
     constant: INSURER.id,
   },
 ];

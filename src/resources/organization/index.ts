@@ -4,19 +4,18 @@
  * configuration, not a table row: see insurer.ts. Row security as openIMIS: facilities of the
  * caller's districts.
  *
- * Policy holders (type bus, the openIMIS module's `policyholder_PolicyHolder`) are not served. Our
- * references give no schema for that table: the legacy database has no policy-holder table (the
- * policyholder Django module creates its own, in neither database repository studied), and the
- * module reference describes only the FHIR side (trade name, address and contact as JSON, legal form
- * and activity codes from the policyholder module's configuration lists). Writing it as an optional
- * table would mean guessing its columns and types. Serving it would also need one FHIR type over two
- * tables (tblHF and the policy holders), the engine extension the enrolment officers wait for.
+ * Policy holders (type bus, tblPolicyHolder of the modular openIMIS's policyholder module) are a
+ * second source of the type where the database has that table: policy-holder/index.ts. Organization
+ * is then served over both tables (src/fhir/sources): reads find the table holding the id, searches
+ * page over both, a body of type bus is a policy holder (read-only), any other one a facility.
+ * Without the table, Organization is the health facilities alone, as before.
  */
 import type { Organization } from 'fhir/r4.js';
 import type { ResourceDefinition } from '../../fhir/types.js';
 import type { ResourceDeps } from '../deps.js';
 import { structureDefinition } from '../ig.js';
-import { hfTable, selectHealthFacility } from './table.js';
+import { HEALTH_FACILITY, hfTable, selectHealthFacility } from './table.js';
+import { isBusiness } from './policy-holder/index.js';
 import { organizationSearchParams } from './search-params.js';
 import { hfToOrganization } from './to-fhir.js';
 import { loadClaimAdmins } from './details.js';
@@ -29,6 +28,9 @@ const INSURER: Organization = { ...insurerOrganization(), meta: { profile: [stru
 export function organizationResource(deps: ResourceDeps): ResourceDefinition<Organization> {
   return {
     type: 'Organization',
+    // Named so that references into Organization say which table their keys are of (policy holders).
+    source: HEALTH_FACILITY,
+    takes: { rule: 'any type but bus', test: (organization) => !isBusiness(organization) },
     profile: structureDefinition('openimis-health-facility-organization'),
     table: hfTable,
     codeColumn: 'HFCode',

@@ -3,6 +3,9 @@ import type { Knex } from 'knex';
 import type { VersionedTable } from '../../fhir/types.js';
 import { versionedTable } from '../../db/legacy-history.js';
 
+/** The source name of the health facilities, beside the policy holders (policy-holder/). */
+export const HEALTH_FACILITY = 'health-facility';
+
 export const hfTable: VersionedTable = versionedTable('tblHF', 'HfID', 'HfUUID');
 
 export function selectHealthFacility(db: Knex): Knex.QueryBuilder {

@@ -1,4 +1,5 @@
 /** Patient search parameters, as data over tblInsuree columns. */
+import { HEALTH_FACILITY } from '../organization/table.js';
 import type { SearchParamDecl } from '../../fhir/types.js';
 import { loadMapping } from '../mappings.js';
 
@@ -22,7 +23,7 @@ export const patientSearchParams: SearchParamDecl[] = [
     tokens: [{ column: 't.Gender', system: gender.system, codes: gender.searchMap(), displays: gender.displays() }],
   },
   { code: 'group', type: 'reference', description: 'The family (Group) of the insuree', column: 't.FamilyID', target: 'Group' },
-  { code: 'general-practitioner', type: 'reference', description: 'The chosen health facility', column: 't.HFID', target: 'Organization' },
+  { code: 'general-practitioner', type: 'reference', description: 'The chosen health facility', column: 't.HFID', target: 'Organization', targetSource: HEALTH_FACILITY },
   { code: 'phone', type: 'token', description: 'Phone number', tokens: [{ column: 't.Phone' }] },
   { code: 'email', type: 'token', description: 'E-mail address', tokens: [{ column: 't.Email', caseInsensitive: true }] },
 ];

@@ -4,6 +4,7 @@
  * officer's district is `location` (his villages are rows of tblOfficerVillages: searching them needs
  * a reference through a link table, an engine need).
  */
+import { HEALTH_FACILITY } from '../organization/table.js';
 import type { SearchParamDecl } from '../../fhir/types.js';
 import { IG } from '../ig.js';
 import { CLAIM_ADMINISTRATOR, ENROLMENT_OFFICER } from '../practitioner/table.js';
@@ -18,7 +19,7 @@ const identifier = (code: string, uuid: string, what: string): SearchParamDecl =
 export const claimAdminRoleParams: SearchParamDecl[] = [
   identifier('t.ClaimAdminCode', 't.ClaimAdminUUID', 'claim administrator'),
   { code: 'practitioner', type: 'reference', description: 'The claim administrator (Practitioner, by UUID or code)', column: 't.ClaimAdminId', target: 'Practitioner', targetSource: CLAIM_ADMINISTRATOR },
-  { code: 'organization', type: 'reference', description: 'The health facility (Organization, by UUID or code)', column: 't.HFId', target: 'Organization' },
+  { code: 'organization', type: 'reference', description: 'The health facility (Organization, by UUID or code)', column: 't.HFId', target: 'Organization', targetSource: HEALTH_FACILITY },
 ];
 
 export const officerRoleParams: SearchParamDecl[] = [
