@@ -20,6 +20,7 @@ import { UserDirectory, type LegacyUser } from '../auth/users.js';
 import { LoginGuard } from '../auth/lockout.js';
 import { ScopeChanges } from '../auth/scope-changes.js';
 import { unauthorized } from '../fhir/outcome.js';
+import { VerifiedTokens } from '../auth/verified-tokens.js';
 
 export const TOKEN_ISSUER = 'openimis-fhir-r4';
 
@@ -27,6 +28,7 @@ interface TokenPayload {
   username?: string;
   iss?: string;
   pwf?: string;
+  exp?: number;
 }
 
 declare module 'fastify' {
@@ -74,8 +76,8 @@ export const authPlugin = fp(
         }) as never,
       },
       sign: { algorithm: keys.algorithm },
-      // Verified tokens are cached (until they expire), so a client's repeated calls cost no signature check.
-      verify: { algorithms: ['HS256', 'RS256'], cache: 10_000 },
+      // Verified tokens are remembered by authenticate() below (VerifiedTokens), not by the library.
+      verify: { algorithms: ['HS256', 'RS256'] },
       decode: { complete: true },
     });
 
@@ -107,9 +109,10 @@ export const authPlugin = fp(
       return { token, exp };
     });
 
+    const verified = new VerifiedTokens<TokenPayload>();
     app.addHook('onRequest', async (request) => {
       if (request.routeOptions.config?.public) return;
-      request.caller = await authenticate(app, request, config);
+      request.caller = await authenticate(app, request, config, verified);
     });
   },
   { name: 'auth', dependencies: ['db'] },
@@ -127,7 +130,12 @@ function signingKeys(config: Config): { algorithm: 'HS256' | 'RS256'; sign: stri
   return { algorithm: 'HS256', sign: config.secretKey, verify: config.secretKey };
 }
 
-async function authenticate(app: FastifyInstance, request: FastifyRequest, config: Config): Promise<LegacyUser> {
+async function authenticate(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  config: Config,
+  verified: VerifiedTokens<TokenPayload>,
+): Promise<LegacyUser> {
   // Behind a trusted gateway that authenticated the user already (REMOTE_USER_AUTHENTICATION=true).
   const remote = config.remoteUserAuthentication ? request.headers[config.remoteUserHeader] : undefined;
   if (typeof remote === 'string' && remote) {
@@ -143,12 +151,16 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest, confi
     if (!user) throw unauthorized('Invalid username or password');
     return user;
   }
-  if (!/^bearer\s+\S+$/i.test(header.trim())) throw unauthorized();
-  let payload: TokenPayload;
-  try {
-    payload = await request.jwtVerify<TokenPayload>();
-  } catch (error) {
-    throw unauthorized(`Invalid token: ${(error as Error).message}`);
+  const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
+  if (!bearer) throw unauthorized();
+  let payload = verified.get(bearer[1]);
+  if (!payload) {
+    try {
+      payload = await request.jwtVerify<TokenPayload>();
+    } catch (error) {
+      throw unauthorized(`Invalid token: ${(error as Error).message}`);
+    }
+    verified.set(bearer[1], payload);
   }
   const user = payload.username ? await app.users.find(String(payload.username)) : null;
   if (!user) throw unauthorized('The token names no active user');
