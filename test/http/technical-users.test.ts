@@ -102,6 +102,8 @@ t.test('technical users over HTTP', async (t) => {
 t.test('an openIMIS database without core_TechnicalUser / core_User', async (t) => {
   const server = await startServer(t, {}, {
     beforeStart: async (db) => {
+      // An older database has none of the modular tables (policy holders point at core_User).
+      await db.knex.schema.dropTable('tblPolicyHolder');
       await db.knex.schema.dropTable('core_User');
       await db.knex.schema.dropTable('core_TechnicalUser');
     },

@@ -2,6 +2,7 @@
 import type { BundleLink, FhirResource } from 'fhir/r4.js';
 import { parseSearch, type Query, type SearchRequest } from '../search/parse.js';
 import { includeRows, searchRows } from '../search/execute.js';
+import { withinRights } from '../search/rights.js';
 import { searchset } from '../bundle.js';
 import { subset } from '../subset.js';
 import { fixedResource, toResources } from './common.js';
@@ -11,7 +12,7 @@ import type { Handler } from './types.js';
 export const search: Handler = async (req, ctx) => {
   const { def } = req;
   const strict = /handling\s*=\s*strict/i.test(req.headers.prefer ?? '');
-  const request = parseSearch(req.query, def, ctx.resolve, strict, (type) => sourcesOf(ctx.served(type)));
+  const request = withinRights(ctx.caller, ctx.resolve, parseSearch(req.query, def, ctx.resolve, strict, (type) => sourcesOf(ctx.served(type))));
   const page = await searchRows(def, ctx, request);
   const included = await includeRows(ctx, { def, rows: page.rows }, request.includes);
   const shape = (resource: FhirResource) => subset(resource, request.summary, request.elements);

@@ -10,6 +10,7 @@ import { applyPatchDocument } from '../patch/index.js';
 import { assertValid } from '../validation/check.js';
 import { findEntity, stateOf, versionOf } from '../store.js';
 import { parseSearch } from '../search/parse.js';
+import { withinRights } from '../search/rights.js';
 import { searchRows } from '../search/execute.js';
 import { sourcesOf } from '../registry.js';
 import { materialise, versionHeaders } from './common.js';
@@ -133,7 +134,7 @@ async function deleteRow(def: AnyResourceDefinition, current: Row, req: FhirRequ
 
 /** Current rows matching a search, at most two: enough to tell none, one and several apart. */
 async function matching(def: AnyResourceDefinition, ctx: WriteContext, query: FhirRequest['query']): Promise<Row[]> {
-  const request = parseSearch(query, def, ctx.resolve, true, (type) => sourcesOf(ctx.served(type)));
+  const request = withinRights(ctx.caller, ctx.resolve, parseSearch(query, def, ctx.resolve, true, (type) => sourcesOf(ctx.served(type))));
   if (request.params.length === 0) throw badRequest(`A conditional interaction needs search criteria`);
   request.count = 2;
   return (await searchRows(def, { ...ctx, db: ctx.tx }, request)).rows;

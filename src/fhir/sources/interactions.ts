@@ -8,6 +8,7 @@ import type { Bundle, BundleEntry, FhirResource } from 'fhir/r4.js';
 import type { AnyResourceDefinition, Interaction, MultiSourceType, RequestContext, ServedType } from '../types.js';
 import { isMultiSource } from '../types.js';
 import { allowed, authorize } from '../authorize.js';
+import { includesWithinRights, withinRights } from '../search/rights.js';
 import { badRequest, notFound, preconditionFailed, unprocessable } from '../outcome.js';
 import type { FhirRequest, FhirResponse, Handler } from '../interactions/types.js';
 import { read, vread } from '../interactions/read.js';
@@ -73,7 +74,9 @@ const createMulti: MultiHandler = async (req, ctx) => {
 
 /** The one current resource a conditional interaction's search matches (at most two looked at). */
 async function matchingSources(req: FhirRequest<MultiSourceType>, ctx: RequestContext) {
-  const request = parseMultiSearch(req.query, req.def, ctx.resolve, sourceList(ctx), true);
+  const parsed = parseMultiSearch(req.query, req.def, ctx.resolve, sourceList(ctx), true);
+  // Every source is looked in (the match is then checked for the interaction's right on its own).
+  const request = { ...parsed, branches: parsed.branches.map((b) => ({ ...b, request: withinRights(ctx.caller, ctx.resolve, b.request) })) };
   if (request.branches.every((b) => b.request.params.length === 0)) throw badRequest('A conditional interaction needs search criteria');
   request.count = 2;
   return (await searchMultiRows(ctx, request)).items;
@@ -107,8 +110,14 @@ const sourceList = (ctx: RequestContext) => (type: string) => sourcesOf(ctx.serv
 /** search-type over every source the caller may search, one page in one order. */
 const searchMulti: MultiHandler = async (req, ctx) => {
   const strict = /handling\s*=\s*strict/i.test(req.headers.prefer ?? '');
-  const request = parseMultiSearch(req.query, req.def, ctx.resolve, sourceList(ctx), strict);
-  request.branches = request.branches.filter((b) => allowed(ctx.caller, b.def, 'search-type'));
+  const parsed = parseMultiSearch(req.query, req.def, ctx.resolve, sourceList(ctx), strict);
+  const request = {
+    ...parsed,
+    includes: includesWithinRights(ctx.caller, ctx.resolve, parsed.includes),
+    branches: parsed.branches
+      .filter((b) => allowed(ctx.caller, b.def, 'search-type'))
+      .map((b) => ({ ...b, request: withinRights(ctx.caller, ctx.resolve, b.request) })),
+  };
   const page = await searchMultiRows(ctx, request);
   const included = await includeRows(ctx, page.items, request.includes);
   const shape = (resource: FhirResource) => subset(resource, request.summary, request.elements);
