@@ -1,12 +1,14 @@
 /**
- * A search reaches other types through chains, `_has`, `_include` and `_revinclude`; each needs the
- * caller's search right on what it reaches, as the search itself needs it on its own type.
- * - A chain or `_has` into a type the caller may not search is a 403: leaving out a filter would
- *   change what the search means. `_has` over a type of several sources keeps the sources the
- *   caller may search (as a search of such a type does) and is a 403 when none is left.
- * - Resources the caller may not search are left out of `_include` / `_revinclude`, as a search of a
- *   type of several sources leaves out the sources the caller may not search.
- * Row security applies further down, in the SQL of each reach (scope of the definition reached).
+ * What a search returns or reveals of other types needs the caller's search right on them, as the
+ * search itself needs it on its own type:
+ * - `_include` / `_revinclude` leave out resources of types (or sources) the caller may not search,
+ *   as a search of a type of several sources leaves out the sources the caller may not search.
+ * - `_has` (resources that rows of another type point to) into a type the caller may not search is
+ *   a 403: it tells which of those rows exist. Over a type of several sources it keeps the sources
+ *   the caller may search, and is a 403 when none is left.
+ * - A chain filters on what the caller's own resources reference (the reference is in what he
+ *   reads), so it needs no right on the target; the target's row security still applies.
+ * Row security applies in the SQL of each reach (the scope of the definition reached).
  */
 import type { Caller } from '../types.js';
 import { allowed, authorize } from '../authorize.js';
@@ -32,7 +34,6 @@ function checked(caller: Caller, param: ParsedParam): ParsedParam {
     case 'simple':
       return param;
     case 'chain':
-      authorize(caller, param.target, 'search-type');
       return { ...param, inner: checked(caller, param.inner) };
     case 'has':
       authorize(caller, param.source, 'search-type');
