@@ -1,8 +1,8 @@
 /**
- * Lookups compiled once. A read by id is the commonest request, and knex's compile of a resource's
- * select (dozens of quoted columns, joins, row security) costs more CPU than the database spends
- * executing it. So a lookup's query is built and compiled once per resource definition, caller and
- * lookup kind (and SQL dialect), with a sentinel in place of the looked-up value, and later runs as the same SQL text
+ * Lookups compiled once. A read by id is the commonest request, and knex builds and compiles a
+ * resource's select (dozens of quoted columns, joins, row security) anew on every call. So a
+ * lookup's query is built and compiled once per resource definition, caller, lookup kind and SQL
+ * dialect, with a sentinel in place of the looked-up value, and later runs as the same SQL text
  * with the value swapped into its binding.
  *
  * Keyed by the caller object: its row scope is part of the SQL (district ids, facility), and the
