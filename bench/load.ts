@@ -64,6 +64,24 @@ function processCpuMs(pid: number): number | undefined {
   }
 }
 
+/** CPU time of a process and its child processes (the workers of a server with WSGI_WORKERS > 1). */
+function treeCpuMs(pid: number): number | undefined {
+  const own = processCpuMs(pid);
+  if (own === undefined) return undefined;
+  let children = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The parent pid is the second field after the command.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children += processCpuMs(Number(entry)) ?? 0;
+    } catch {
+      /* gone */
+    }
+  }
+  return own + children;
+}
+
 /**
  * CPU time per PostgreSQL backend serving `database` (other databases of the same cluster, e.g.
  * concurrent test runs, are not counted), by pid.
@@ -114,7 +132,7 @@ export function machineTicks(): { busy: number; total: number } | undefined {
 
 /** CPU % of the machine used by processes other than `pids`, PostgreSQL and this one, over `ms`. */
 export async function othersCpuPct(ms: number, pids: number[] = [], database?: string): Promise<number | undefined> {
-  const ours = () => pids.reduce((a, pid) => a + (processCpuMs(pid) ?? 0), 0) + selfCpuMs();
+  const ours = () => pids.reduce((a, pid) => a + (treeCpuMs(pid) ?? 0), 0) + selfCpuMs();
   const m0 = machineTicks();
   const o0 = ours();
   const pg0 = postgresCpu(database);
@@ -122,6 +140,22 @@ export async function othersCpuPct(ms: number, pids: number[] = [], database?: s
   const m1 = machineTicks();
   const o1 = ours();
   return others(m0, m1, o1 - o0 + postgresCpuUsed(pg0, postgresCpu(database)));
+}
+
+/**
+ * Waits until every process in `pids` has used under 5 % of a core for a second, up to `maxMs`: a
+ * target may still be busy after it answers (this server compiles its validators right after it
+ * starts listening), and that work must not land in the first measured run. Returns whether it did.
+ */
+export async function waitIdle(pids: number[], maxMs: number): Promise<boolean> {
+  const deadline = Date.now() + maxMs;
+  for (;;) {
+    const before = pids.map((pid) => treeCpuMs(pid) ?? 0);
+    await new Promise((r) => setTimeout(r, 1000));
+    const busiest = Math.max(...pids.map((pid, i) => (treeCpuMs(pid) ?? 0) - before[i]));
+    if (busiest < 50) return true;
+    if (Date.now() > deadline) return false;
+  }
 }
 
 const selfCpuMs = () => {
@@ -177,7 +211,7 @@ export async function warmUp(spec: LoadSpec): Promise<void> {
 
 export async function measure(spec: LoadSpec): Promise<LoadResult> {
   if (spec.warmupS > 0) await run(spec, spec.warmupS);
-  const cpu0 = spec.pid ? processCpuMs(spec.pid) : undefined;
+  const cpu0 = spec.pid ? treeCpuMs(spec.pid) : undefined;
   const pg0 = postgresCpu(spec.database);
   const self0 = selfCpuMs();
   const m0 = machineTicks();
@@ -186,7 +220,7 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
   const wallMs = Date.now() - t0;
   const m1 = machineTicks();
   const self1 = selfCpuMs();
-  const cpu1 = spec.pid ? processCpuMs(spec.pid) : undefined;
+  const cpu1 = spec.pid ? treeCpuMs(spec.pid) : undefined;
   const pgUsed = postgresCpuUsed(pg0, postgresCpu(spec.database));
   const used = (a?: number, b?: number) => (a === undefined || b === undefined ? 0 : b - a);
   const requests = r.requests.total;

@@ -13,6 +13,11 @@ const DEFINITIONS: { name: string; ours: string; ceiling: string; target: number
   { name: 'ours read / ceiling read', ours: 'ours-read', ceiling: 'ceiling-read', target: 0.7 },
   { name: 'ours search by identifier / ceiling search', ours: 'ours-search-id', ceiling: 'ceiling-search', target: 0.6 },
   { name: 'ours search by name / ceiling search', ours: 'ours-search-name', ceiling: 'ceiling-search', target: null },
+  // One process per core (WSGI_WORKERS): against the single-process ceiling, and against the ceiling run the same way.
+  { name: 'ours read, a process per core / ceiling read', ours: 'ours-read-workers', ceiling: 'ceiling-read', target: 0.7 },
+  { name: 'ours search by identifier, a process per core / ceiling search', ours: 'ours-search-id-workers', ceiling: 'ceiling-search', target: 0.6 },
+  { name: 'both a process per core: ours read / ceiling read', ours: 'ours-read-workers', ceiling: 'ceiling-read-workers', target: 0.7 },
+  { name: 'both a process per core: ours search / ceiling search', ours: 'ours-search-id-workers', ceiling: 'ceiling-search-workers', target: 0.6 },
   // The engine's costlier paths (issue 3) and the audit trail (issue 5): this server against itself.
   { name: 'read with the audit trail / without', ours: 'ours-read', ceiling: 'ours-read-noaudit', target: null },
   { name: 'last page / first page (keyset paging)', ours: 'ours-page-last', ceiling: 'ours-page-first', target: 1 / 1.5 },
@@ -47,6 +52,10 @@ const DESCRIPTIONS: Record<string, string> = {
   'ceiling-search': 'ceiling: Patient?identifier=',
   'ours-search-id': 'ours: Patient?identifier=',
   'ours-search-name': 'ours: Patient?name=<prefix>&_count=10',
+  'ceiling-read-workers': 'ceiling, a process per core: read',
+  'ours-read-workers': 'ours, a process per core: read',
+  'ceiling-search-workers': 'ceiling, a process per core: Patient?identifier=',
+  'ours-search-id-workers': 'ours, a process per core: Patient?identifier=',
   'ours-read-noaudit': 'ours without audit trail: read',
   'ours-page-first': 'ours: Patient?gender=female&_count=20',
   'ours-page-last': 'ours: same, one of the last 10 pages',

@@ -10,9 +10,9 @@ import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { benchDbFromEnv, describeDb, prepare, sample, type BenchDb, type Samples } from './data.js';
-import { measure, othersCpuPct, warmUp, type LoadResult, type LoadSpec } from './load.js';
+import { measure, othersCpuPct, waitIdle, warmUp, type LoadResult, type LoadSpec } from './load.js';
 import { installCleanup, spawnChild, stopAll, type Child } from './procs.js';
 import { printReport, ratios, type Ratio } from './report.js';
 import { encodeCursor } from '../src/fhir/search/paging.js';
@@ -25,6 +25,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --rounds R        repeat every run R times and report the median (default 1)
   --samples N       random insurees the requests are drawn from (default 2000)
   --only LIST       comma list of runs: bare,ceiling-read,ours-read,ceiling-search,ours-search-id,ours-search-name,
+                    ceiling-read-workers,ours-read-workers,ceiling-search-workers,ours-search-id-workers,
                     ours-read-noaudit,ours-page-first,ours-page-last,ours-claims,ours-claims-include,
                     ours-transaction,ours-read-xml,ours-page-xml
   --wait-quiet S    before each run, wait up to S seconds for other processes to use < 10 % CPU
@@ -87,7 +88,10 @@ const RUN_NAMES = [
   // The engine's costlier paths (issue 3) and the audit trail's cost (issue 5).
   'ours-read-noaudit', 'ours-page-first', 'ours-page-last', 'ours-claims', 'ours-claims-include',
   'ours-transaction', 'ours-read-xml', 'ours-page-xml',
+  // One process per core (WSGI_WORKERS), this server and the ceiling alike.
+  'ceiling-read-workers', 'ours-read-workers', 'ceiling-search-workers', 'ours-search-id-workers',
 ];
+const WORKER_RUNS = new Set(['ceiling-read-workers', 'ours-read-workers', 'ceiling-search-workers', 'ours-search-id-workers']);
 const EXPERIMENTS = new Set(['ceiling-read-joins', 'ceiling-read-joins-prepared', 'ours-named-read', 'ours-named-search-id', 'ours-named-search-name']);
 
 const log = (s: string) => console.log(`[bench] ${s}`);
@@ -127,12 +131,12 @@ function profileArgs(cpuProf: boolean, name: string): string[] {
 }
 
 /** Targets A and B report their port over IPC once listening. */
-async function startOwnTarget(name: string, file: string, db: BenchDb, cpuProf: boolean): Promise<Target> {
+async function startOwnTarget(name: string, file: string, db: BenchDb, cpuProf: boolean, env: Record<string, string> = {}): Promise<Target> {
   const child = spawnChild({
     name,
     command: process.execPath,
     args: [...profileArgs(cpuProf, name), '--import', 'tsx', file],
-    env: { ...dbEnv(db), PORT: '0', NODE_ENV: 'production' },
+    env: { ...dbEnv(db), PORT: '0', NODE_ENV: 'production', ...env },
     ipc: true,
   });
   const { port } = await child.waitMessage(isReady, START_TIMEOUT_MS);
@@ -140,7 +144,7 @@ async function startOwnTarget(name: string, file: string, db: BenchDb, cpuProf: 
 }
 
 /** Target C: src/server.ts with its own configuration variables; ready when /ready answers. */
-async function startOurs(db: BenchDb, cpuProf: boolean, name = 'ours', file = 'bench/targets/ours.ts'): Promise<Target> {
+async function startOurs(db: BenchDb, cpuProf: boolean, name = 'ours', file = 'bench/targets/ours.ts', env: Record<string, string> = {}): Promise<Target> {
   const port = await freePort();
   const child = spawnChild({
     name,
@@ -155,6 +159,7 @@ async function startOurs(db: BenchDb, cpuProf: boolean, name = 'ours', file = 'b
       LOG_LEVEL: 'warn',
       SECRET_KEY,
       NODE_ENV: 'production',
+      ...env,
     },
     ipc: true,
   });
@@ -201,7 +206,7 @@ interface RunDef {
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
 
 function defineRuns(
-  t: { bare: Target; ceiling: Target; ours: Target; noAudit: Target; named?: Target },
+  t: { bare: Target; ceiling: Target; ours: Target; noAudit: Target; named?: Target; ceilingWorkers?: Target; oursWorkers?: Target },
   s: Samples,
   token: string,
   patients: Patient[],
@@ -248,6 +253,14 @@ function defineRuns(
     { name: 'ours-read-xml', target: t.ours, path: () => `${BASE}/Patient/${pick(s.uuids)}`, headers: xml, check: patient },
     { name: 'ours-page-xml', target: t.ours, path: () => page, headers: xml, check: bundle },
   ];
+  if (t.ceilingWorkers && t.oursWorkers) {
+    runs.push(
+      { name: 'ceiling-read-workers', target: t.ceilingWorkers, path: () => `/Patient/${pick(s.uuids)}`, check: patient },
+      { name: 'ours-read-workers', target: t.oursWorkers, path: () => `${BASE}/Patient/${pick(s.uuids)}`, headers: auth, check: patient },
+      { name: 'ceiling-search-workers', target: t.ceilingWorkers, path: () => `/Patient?identifier=${encodeURIComponent(pick(s.chfids))}`, check: bundle },
+      { name: 'ours-search-id-workers', target: t.oursWorkers, path: () => `${BASE}/Patient?identifier=${encodeURIComponent(pick(s.chfids))}`, headers: auth, check: bundle },
+    );
+  }
   return t.named ? runs : runs.filter((r) => !EXPERIMENTS.has(r.name));
 }
 
@@ -339,20 +352,25 @@ async function main(): Promise<number> {
 
   log('starting the targets');
   const experiments = opts.experiments || [...(opts.only ?? [])].some((n) => EXPERIMENTS.has(n));
-  const [bare, ceiling, ours, noAudit, named] = await Promise.all([
+  const withWorkers = !opts.only || [...opts.only].some((n) => WORKER_RUNS.has(n));
+  const workers = String(availableParallelism());
+  const [bare, ceiling, ours, noAudit, named, ceilingWorkers, oursWorkers] = await Promise.all([
     startOwnTarget('bare', 'bench/targets/bare.ts', db, opts.cpuProf),
     startOwnTarget('ceiling', 'bench/targets/ceiling.ts', db, opts.cpuProf),
     startOurs(db, opts.cpuProf),
     startOurs(db, opts.cpuProf, 'ours-noaudit', 'bench/targets/ours-noaudit.ts'),
     experiments ? startOurs(db, opts.cpuProf, 'ours-named', 'bench/targets/ours-named.ts') : undefined,
+    withWorkers ? startOwnTarget('ceiling-workers', 'bench/targets/ceiling-workers.ts', db, opts.cpuProf, { CEILING_WORKERS: workers }) : undefined,
+    withWorkers ? startOurs(db, opts.cpuProf, 'ours-workers', 'bench/targets/ours.ts', { WSGI_WORKERS: workers }) : undefined,
   ]);
   const token = await login(ours.url);
   const patients = await fetchPatients(ours, token, samples.uuids.slice(0, 200));
-  const runs = defineRuns({ bare, ceiling, ours, noAudit, named }, samples, token, patients).filter((r) => !opts.only || opts.only.has(r.name));
+  const runs = defineRuns({ bare, ceiling, ours, noAudit, named, ceilingWorkers, oursWorkers }, samples, token, patients).filter((r) => !opts.only || opts.only.has(r.name));
   for (const run of runs) await smokeTest(run);
   log(`targets ready: bare ${bare.url}, ceiling ${ceiling.url}, ours ${ours.url}${named ? `, ours-named ${named.url}` : ''}; ${runs.length} runs × ${opts.rounds} round(s) × (${opts.warmupS} + ${opts.durationS}) s, ${opts.connections} connections`);
 
-  const pids = [bare, ceiling, ours, noAudit, named].flatMap((t) => (t ? [t.child.pid] : []));
+  const pids = [bare, ceiling, ours, noAudit, named, ceilingWorkers, oursWorkers].flatMap((t) => (t ? [t.child.pid] : []));
+  if (!(await waitIdle(pids, START_TIMEOUT_MS))) log('warning: a target is still busy after its start: the first runs will be noisy');
   const busy = await othersCpuPct(2000, pids, db.name);
   if (busy !== undefined && busy >= 10) {
     log(`warning: other processes use ${busy} % of this machine's CPU: the numbers will be noisy${opts.waitQuietS ? '' : ' (see --wait-quiet)'}`);

@@ -4,6 +4,7 @@
  * (seeds/002: MODE, DB_ENGINE / DB_DEFAULT, DB_HOST, ..., SITE_ROOT, SECRET_KEY, HOSTS).
  */
 import { readFileSync, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parse as parseDotenv } from 'dotenv';
 
 export type DbEngine = 'postgresql' | 'mssql' | 'pglite';
@@ -29,6 +30,8 @@ export interface Config {
   mode: Mode;
   port: number;
   host: string;
+  /** Server processes sharing the port (WSGI_WORKERS, the openIMIS backend's name): Node runs a process on one core. */
+  workers: number;
   logLevel: string;
   /** URL prefix of every endpoint, without slashes ("api" gives /api/api_fhir_r4). */
   siteRoot: string;
@@ -145,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = loadEnv()):
     mode,
     port: int('PORT', 8000, 0, 65535),
     host: get('HOST') ?? '0.0.0.0',
+    workers: parseWorkers(get('WSGI_WORKERS'), db.engine, problems),
     logLevel: logLevel === 'warning' ? 'warn' : logLevel,
     siteRoot: (get('SITE_ROOT') ?? 'api').replace(/^\/+|\/+$/g, ''),
     siteUrl,
@@ -171,8 +175,28 @@ export function loadConfig(env: Record<string, string | undefined> = loadEnv()):
     locationCacheSeconds: int('LOCATION_CACHE_SECONDS', 60, 0, 86_400),
     db,
   };
+  // Without Redis each process keeps its own counts: N processes would allow N times the login
+  // failures and the rate the operator set.
+  if (config.workers > 1 && mode === 'PROD' && !config.rateLimit.redisUrl && (config.loginLockout.enabled || config.rateLimit.enabled)) {
+    problems.push('WSGI_WORKERS above 1 needs REDIS_URL in PROD, so that the processes share the login lock-out and the rate limit');
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** A count, or "auto" for one process per core; PGlite lives inside one process. */
+function parseWorkers(raw: string | undefined, engine: DbEngine, problems: string[]): number {
+  if (raw === undefined || raw.trim() === '') return 1;
+  const workers = raw.trim().toLowerCase() === 'auto' ? availableParallelism() : Number(raw);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+    problems.push(`WSGI_WORKERS must be an integer from 1 to 64 or "auto" (got "${raw}")`);
+    return 1;
+  }
+  if (workers > 1 && engine === 'pglite') {
+    problems.push('WSGI_WORKERS above 1 needs a database server (DB_ENGINE postgresql or mssql): the embedded PGlite belongs to one process');
+    return 1;
+  }
+  return workers;
 }
 
 function parseEngine(raw: string | undefined, host: string | undefined, problems: string[]): DbEngine {

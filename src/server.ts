@@ -1,11 +1,15 @@
 /**
  * Process entry: read the configuration, open the database, build the app, listen, and close
- * gracefully on SIGTERM/SIGINT (in-flight requests finish, then the pool closes).
+ * gracefully on SIGTERM/SIGINT (in-flight requests finish, then the pool closes). With WSGI_WORKERS
+ * above 1 this process becomes the primary of that many worker processes (cluster.ts), each of
+ * which runs this same function.
  */
 import { loadConfig, ConfigError } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { buildApp } from './app.js';
 import { warmUpValidation } from './fhir/validation/index.js';
+import cluster from 'node:cluster';
+import { runPrimary } from './cluster.js';
 
 async function main() {
   let config;
@@ -18,6 +22,7 @@ async function main() {
     }
     throw error;
   }
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);
   const db = await openDatabase(config.db);
   const app = await buildApp({ config, db });
   let closing = false;

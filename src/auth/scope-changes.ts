@@ -7,10 +7,13 @@
  * - a health facility moved or deleted: users bound to it (claim administrators, tblUsers.HFID);
  * - an enrolment officer's villages, a claim administrator's facility or login code: that login.
  * Changes made outside this server (openIMIS itself, SQL) reach a cached scope within the cache
- * lifetime, 30 seconds.
+ * lifetime, 30 seconds. Without Redis, the worker processes of one server (WSGI_WORKERS) tell each
+ * other through their primary process.
  */
 import { randomUUID } from 'node:crypto';
+import cluster from 'node:cluster';
 import { Redis } from 'ioredis';
+import { RELAY } from '../cluster.js';
 import type { UserDirectory } from './users.js';
 
 export interface ScopeChange {
@@ -37,7 +40,11 @@ export class ScopeChanges {
     private readonly users: UserDirectory,
     private readonly opts: { redisUrl: string; log: Logger },
   ) {
-    if (!opts.redisUrl) return;
+    if (!opts.redisUrl) {
+      // Worker processes of one server (WSGI_WORKERS) without Redis tell each other through the primary.
+      if (cluster.isWorker) process.on('message', this.onRelayed);
+      return;
+    }
     this.publisher = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1 });
     this.subscriber = new Redis(opts.redisUrl);
     this.subscriber.on('message', (_channel, message) => this.receive(message));
@@ -62,7 +69,10 @@ export class ScopeChanges {
   /** Applies a committed change here, then tells the other instances. */
   async publish(change: ScopeChange): Promise<void> {
     this.apply(change);
-    if (!this.publisher) return;
+    if (!this.publisher) {
+      if (cluster.isWorker && process.send) process.send({ [RELAY]: { channel: SCOPE_CHANNEL, message: JSON.stringify({ from: this.instance, change }) } });
+      return;
+    }
     try {
       await this.publisher.publish(SCOPE_CHANNEL, JSON.stringify({ from: this.instance, change }));
     } catch (err) {
@@ -84,7 +94,13 @@ export class ScopeChanges {
     );
   }
 
+  private readonly onRelayed = (message: unknown) => {
+    const relayed = (message as Record<string, { channel?: string; message?: unknown }> | null)?.[RELAY];
+    if (relayed?.channel === SCOPE_CHANNEL && typeof relayed.message === 'string') this.receive(relayed.message);
+  };
+
   async close(): Promise<void> {
+    process.off('message', this.onRelayed);
     await Promise.all([this.subscriber?.quit(), this.publisher?.quit()]);
   }
 

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { availableParallelism } from 'node:os';
 import { loadConfig, ConfigError } from '../../src/config.js';
 
 t.test('defaults run on the embedded database with the openIMIS base path', async (t) => {
@@ -38,4 +39,16 @@ t.test('production needs a real secret key', async (t) => {
 
 t.test('MODE is read without regard to case (openIMIS dist sends "Prod")', async (t) => {
   t.equal(loadConfig({ MODE: 'Prod', SECRET_KEY: 'a-long-and-private-secret' }).mode, 'PROD');
+});
+
+t.test('WSGI_WORKERS: server processes on a database server, sharing counts through Redis in PROD', async (t) => {
+  t.equal(loadConfig({}).workers, 1, 'one process by default');
+  t.equal(loadConfig({ DB_HOST: 'db', WSGI_WORKERS: '4' }).workers, 4);
+  t.equal(loadConfig({ DB_HOST: 'db', WSGI_WORKERS: 'auto' }).workers, availableParallelism(), '"auto" is one per core');
+  t.throws(() => loadConfig({ WSGI_WORKERS: '2' }), /WSGI_WORKERS above 1 needs a database server/, 'PGlite belongs to one process');
+  t.throws(() => loadConfig({ DB_HOST: 'db', WSGI_WORKERS: 'many' }), /WSGI_WORKERS must be an integer from 1 to 64 or "auto"/);
+  const prod = { MODE: 'PROD', SECRET_KEY: 'a-private-production-secret-key', DB_HOST: 'db', WSGI_WORKERS: '2' };
+  t.throws(() => loadConfig(prod), /WSGI_WORKERS above 1 needs REDIS_URL in PROD/, 'lock-out and rate limit counts must be shared');
+  t.equal(loadConfig({ ...prod, REDIS_URL: 'redis://cache:6379' }).workers, 2);
+  t.equal(loadConfig({ ...prod, LOGIN_LOCKOUT: 'false', RATELIMIT_ENABLED: 'false' }).workers, 2, 'nothing to share without them');
 });
