@@ -35,18 +35,48 @@ pg.types.setTypeParser(INT8_OID, (value: string) => Number(value));
 const MAX_NAMED = 2000;
 /** SQL text → statement name, so that a statement seen before costs a lookup, not a hash. */
 const named = new Map<string, string>();
+function statementName(sql: string): string | undefined {
+  let name = named.get(sql);
+  if (!name && named.size < MAX_NAMED) {
+    name = `s${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    named.set(sql, name);
+  }
+  return name;
+}
 class NamedStatementsClient extends (ClientPG as { new (config: unknown): object }) {
   _query(connection: unknown, obj: { sql: string; options?: Record<string, unknown> }) {
     if (/^\s*select/i.test(obj.sql) && !obj.options?.name) {
-      let name = named.get(obj.sql);
-      if (!name && named.size < MAX_NAMED) {
-        name = `s${createHash('sha1').update(obj.sql).digest('hex').slice(0, 24)}`;
-        named.set(obj.sql, name);
-      }
+      const name = statementName(obj.sql);
       if (name) obj.options = { ...obj.options, name };
     }
     return (ClientPG.prototype as { _query(c: unknown, o: unknown): Promise<unknown> })._query.call(this, connection, obj);
   }
+}
+
+type PooledClient = { acquireConnection(): Promise<pg.Client>; releaseConnection(connection: pg.Client): Promise<unknown> };
+
+/**
+ * Runs a SELECT already compiled to PostgreSQL's own SQL ($1, $2, ...) straight on a pooled pg
+ * connection, as a named statement: knex's query runner (builder promise, events, query object,
+ * response processing) costs about as much node CPU as the driver's own work on a short read.
+ * Undefined where knex must run the query: other drivers, transactions (their connection is held by
+ * knex), and a Knex instance whose queries someone observes (knex `query` / `start` listeners, as
+ * the tests that inspect SQL attach), so that observers see every query.
+ */
+export function directSelect(db: Knex): ((sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>) | undefined {
+  if (!(db.client instanceof NamedStatementsClient) || db.isTransaction) return undefined;
+  if (db.listenerCount('query') > 0 || db.listenerCount('start') > 0) return undefined;
+  const client = db.client as unknown as PooledClient;
+  return async (sql, values) => {
+    const connection = await client.acquireConnection();
+    try {
+      const name = statementName(sql);
+      const result = await connection.query(name ? { name, text: sql, values } : { text: sql, values });
+      return result.rows;
+    } finally {
+      await client.releaseConnection(connection);
+    }
+  };
 }
 
 /**

@@ -3,7 +3,8 @@
  * resource's select (dozens of quoted columns, joins, row security) anew on every call. So a
  * lookup's query is built and compiled once per resource definition, caller, lookup kind and SQL
  * dialect, with a sentinel in place of the looked-up value, and later runs as the same SQL text
- * with the value swapped into its binding.
+ * with the value swapped into its binding (on PostgreSQL straight on a pooled connection, see
+ * directSelect).
  *
  * Keyed by the caller object: its row scope is part of the SQL (district ids, facility), and the
  * user directory replaces the object whenever the scope may have changed, which drops the entry.
@@ -12,9 +13,12 @@
 import type { Knex } from 'knex';
 import type { AnyResourceDefinition, RequestContext, Row } from './types.js';
 import { dialectFor, type Dialect } from '../db/dialect/index.js';
+import { directSelect } from '../db/connect.js';
 
 interface Compiled {
   sql: string;
+  /** The same SQL in the driver's own placeholders ($1 for PostgreSQL). */
+  native: string;
   bindings: unknown[];
   /** Where the looked-up value goes in `bindings`. */
   slot: number;
@@ -53,6 +57,8 @@ export async function lookup(
   if (!statement) return build(db, value);
   const bindings = statement.bindings.slice();
   bindings[statement.slot] = value;
+  const direct = directSelect(db);
+  if (direct) return (await direct(statement.native, bindings)) as Row[];
   const raw = db.raw(statement.sql, bindings as Knex.RawBinding[]);
   compiledFrom.set(raw, () => build(db, value));
   return statement.dialect.rawRows(await raw) as Row[];
@@ -65,10 +71,11 @@ export async function lookup(
 export const compiledFrom = new WeakMap<Knex.Raw, () => Knex.QueryBuilder>();
 
 function compile(query: Knex.QueryBuilder, dialect: Dialect): Compiled | null {
-  const { sql, bindings } = query.toSQL();
+  const compiled = query.toSQL();
+  const { sql, bindings } = compiled;
   const slots = bindings.flatMap((b, i) => (b === SENTINEL ? [i] : []));
   // Raw SQL gives `?` and `??` a meaning of their own: keep only SQL whose every `?` is a binding.
   const placeholders = sql.match(/\?/g)?.length ?? 0;
   if (slots.length !== 1 || placeholders !== bindings.length || sql.includes('??')) return null;
-  return { sql, bindings: [...bindings], slot: slots[0], dialect };
+  return { sql, native: compiled.toNative().sql, bindings: [...bindings], slot: slots[0], dialect };
 }
