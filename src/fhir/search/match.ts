@@ -31,18 +31,20 @@ type Condition = (w: Where) => void;
  * the caller wraps this in NOT, so hops are written as EXISTS (NOT IN would drop rows without one).
  */
 export function tokenMatch(w: Where, tokens: TokenColumn[], value: string, ctx: SqlContext, opts: { text?: boolean; negated?: boolean } = {}) {
-  let matchedAny = false;
-  for (const token of tokens) {
+  const matching = tokens.flatMap((token) => {
     const condition = opts.text ? textCondition(token, value, ctx) : codeCondition(token, value, ctx);
-    if (!condition) continue;
-    matchedAny = true;
+    return condition ? [{ token, condition }] : [];
+  });
+  // A code no column can hold matches nothing, rather than everything.
+  if (matching.length === 0) return void w.whereRaw('1 = 0');
+  // A single column's condition goes straight into the caller's group (each group costs a compile).
+  if (matching.length === 1 && !matching[0].token.via) return void matching[0].condition(w);
+  for (const { token, condition } of matching) {
     const via = token.via;
     if (!via) w.orWhere(condition);
     else if (opts.negated) w.orWhere((q) => viaExists(q, ctx.db, via, condition, false));
     else w.orWhere((q) => viaIn(q, ctx.db, via, condition));
   }
-  // A code no column can hold matches nothing, rather than everything.
-  if (!matchedAny) w.whereRaw('1 = 0');
 }
 
 /** "|code" asks for codes without a system; "s|code" for that system; "code" for any system. */

@@ -55,6 +55,8 @@ function applySimple(w: Where, param: Simple, ctx: SqlContext) {
   const { decl } = param;
   if (param.modifier === 'missing') return missing(w, decl, param.values[0] === 'true', ctx);
   const anyValue = (q: Where) => {
+    // One value needs no group of its own: the parameter's group holds it (each group costs a compile).
+    if (param.values.length === 1) return void matchOne(q, param, param.values[0], ctx);
     for (const value of param.values) q.orWhere((one) => matchOne(one, param, value, ctx));
   };
   const via = hopOf(decl);
