@@ -60,6 +60,16 @@ function subtypeOf(request: FastifyRequest): string {
   return 'other';
 }
 
+/**
+ * A version 7 UUID (RFC 9562): the millisecond time first, then random bits (those of a v4 UUID).
+ * Events then land at the right end of the table's UUID index instead of at random pages of it,
+ * which made each insert several times dearer for PostgreSQL once the trail outgrew memory.
+ */
+export function timeOrderedUuid(now = Date.now()): string {
+  const time = now.toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${randomUUID().slice(15)}`;
+}
+
 /** FHIR AuditEvent.outcome: 0 success, 4 minor failure (client error), 8 serious failure (server error). */
 const outcomeOf = (status: number) => (status < 400 ? '0' : status < 500 ? '4' : '8');
 
@@ -92,7 +102,7 @@ export const auditPlugin = fp(
       const username = caller?.username ?? (subtype === 'login' && typeof body?.username === 'string' ? body.username : null);
       if (buffer.length >= MAX_BUFFER) return; // the database is not keeping up; the log still has the request
       buffer.push({
-        AuditEventUUID: randomUUID(),
+        AuditEventUUID: timeOrderedUuid(),
         ValidityFrom: new Date(),
         AuditUserID: caller?.userId ?? -1,
         Action: actionOf(request.method, subtype),

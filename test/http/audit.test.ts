@@ -35,3 +35,18 @@ t.test('reads, searches, writes and logins are recorded and searchable by admini
   t.equal((await server.fhir('AuditEvent', { token: clerk })).status, 403, 'not for non-administrators');
   t.equal((await server.fhir('AuditEvent', { method: 'POST', body: '{"resourceType":"AuditEvent"}' })).status, 405, 'read-only');
 });
+
+t.test('events keep any text they are given, exactly, and their time', async (t) => {
+  const before = Date.now();
+  const odd = `O'Brien "quoted" \\back\\slash\\ {braces,comma} ñ 中文 NULL`;
+  const path = `Patient?name=${encodeURIComponent(odd)}`;
+  t.equal((await server.fhir(path)).status, 200);
+  await fetch(`${server.base}/login/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: odd, password: 'x' }) });
+  await server.app.flushAudit();
+  const rows = await server.db.knex('fhir_audit_event').whereIn('Subtype', ['search-type', 'login']).where('ValidityFrom', '>=', new Date(before - 1000));
+  t.ok(rows.some((r) => decodeURIComponent(r.Path).endsWith(`Patient?name=${odd}`)), 'the path, byte for byte');
+  const login = rows.find((r) => r.Subtype === 'login' && r.Username?.startsWith("O'Brien"));
+  t.equal(login?.Username, odd.slice(0, 50), 'the user name tried, quotes, braces and all');
+  t.ok(Math.abs(new Date(login!.ValidityFrom).getTime() - Date.now()) < 60_000, 'the time it happened');
+  t.match(login?.AuditEventUUID, /^[0-9a-f]{8}-[0-9a-f]{4}-7/, 'a time-ordered (version 7) UUID');
+});

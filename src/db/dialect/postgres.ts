@@ -1,7 +1,5 @@
 /** PostgreSQL (and PGlite): quoted mixed-case identifiers, case-sensitive text, varchar UUIDs. */
-import type { BulkColumn, Dialect } from './index.js';
-
-const ARRAY_TYPES: Record<BulkColumn['kind'], string> = { text: 'text[]', integer: 'int4[]', timestamp: 'timestamptz[]' };
+import type { Dialect } from './index.js';
 
 export const postgres: Dialect = {
   name: 'postgresql',
@@ -10,13 +8,20 @@ export const postgres: Dialect = {
   equalsInsensitive: (db, column, value) => db.raw('lower(??) = lower(?)', [column, value]),
   equalsSensitive: (db, column, value) => db.raw('?? = ?', [column, value]),
   readUuid: (value) => String(value ?? '').toLowerCase(),
-  // A parameter per column (an array), unnested: knex's multi-row insert compiled and sent a
-  // parameter per value (1,500 for 100 audit events), several times the CPU on both sides.
+  // One JSON parameter for all the rows, turned into typed rows by the server
+  // (json_populate_recordset takes the column types from the table itself). knex's multi-row insert
+  // sent a parameter per value (1,500 for 100 audit events), and an array per column still cost the
+  // driver a serialisation per value: JSON.stringify does the whole batch natively.
   insertRows(db, table, columns, rows) {
     const names = columns.map(() => '??').join(', ');
-    const arrays = columns.map((c) => `?::${ARRAY_TYPES[c.kind]}`).join(', ');
-    const bindings = [table, ...columns.map((c) => c.name), ...columns.map((c) => rows.map((row) => row[c.name] ?? null))];
-    return db.raw(`insert into ?? (${names}) select * from unnest(${arrays})`, bindings as never);
+    const json = JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((c) => [c.name, row[c.name] ?? null]))));
+    return db.raw(`insert into ?? (${names}) select ${names} from json_populate_recordset(null::??, ?)`, [
+      table,
+      ...columns.map((c) => c.name),
+      ...columns.map((c) => c.name),
+      table,
+      json,
+    ] as never);
   },
   rawRows: (result) => (result as { rows: Record<string, unknown>[] }).rows,
   async estimateCount(db, query) {
