@@ -102,11 +102,15 @@ export function compileOnlyMssqlKnex(): Knex {
 }
 
 let installed: MssqlCapture | undefined;
+/** Statements of the PostgreSQL Dialect whose SQL Server twin is nothing (see installDialectTwins). */
+const notOnMssql = new WeakSet<object>();
 
 export class MssqlCapture {
   readonly mssqlKnex: Knex;
   readonly captured: CapturedQuery[] = [];
   readonly executed: ExecutedQuery[] = [];
+  /** Native SQL of the PostgreSQL-only statements (see notOnMssql). */
+  private readonly postgresOnly = new Set<string>();
   private active = false;
   private label = '(unlabelled)';
   private compiling: CapturedQuery | undefined;
@@ -138,6 +142,12 @@ export class MssqlCapture {
         if (!isRaw(result)) return result;
         // The twin may be a Raw or a whole statement (a QueryBuilder): both compile with toSQL().
         const msRaw = (twin[name] as (...a: unknown[]) => unknown).call(mssql, this.mssqlKnex, ...args);
+        // Nothing at all: a PostgreSQL-only statement (a session setting) SQL Server never receives.
+        if (msRaw === undefined) {
+          notOnMssql.add(result);
+          this.postgresOnly.add((result as Knex.Raw).toSQL().toNative().sql);
+          return result;
+        }
         if (!msRaw || typeof (msRaw as { toSQL?: unknown }).toSQL !== 'function') {
           throw new Error(`mssql.${name} returned no Raw or query where postgres.${name} returned a Raw`);
         }
@@ -246,7 +256,7 @@ export class MssqlCapture {
   }
 
   private record(builder: AnyBuilder) {
-    if (!this.active) return;
+    if (!this.active || notOnMssql.has(builder)) return;
     const internals = builder as unknown as { _method?: string; _single?: { returning?: unknown } };
     const entry: CapturedQuery = {
       label: this.label,
@@ -286,7 +296,7 @@ export class MssqlCapture {
   /** Queries that ran on the real database without a captured compile (other than transaction control). */
   uncaptured(): ExecutedQuery[] {
     const compiled = new Set(this.captured.flatMap((c) => c.pg));
-    return this.executed.filter((q) => !compiled.has(q.sql) && !TRANSACTION_CONTROL.test(q.sql));
+    return this.executed.filter((q) => !compiled.has(q.sql) && !this.postgresOnly.has(q.sql) && !TRANSACTION_CONTROL.test(q.sql));
   }
 
   /** Distinct SQL Server statements (by native text): every compile of each, and the captures behind them. */

@@ -28,9 +28,17 @@ export interface Dialect {
   readUuid(value: unknown): string;
   /**
    * One INSERT of many rows of the same columns (the audit trail's batches; at most 100 rows of up
-   * to 20 columns, within SQL Server's 2,100 parameters). Values must suit the column kinds given.
+   * to 20 columns, within SQL Server's 2,100 parameters). Values must suit the column kinds given
+   * and survive JSON (strings, numbers, Dates, null).
    */
   insertRows(db: Knex, table: string, columns: readonly BulkColumn[], rows: readonly Record<string, unknown>[]): Knex.Raw | Knex.QueryBuilder;
+  /**
+   * The statement that lets the current transaction commit without waiting for its log to reach the
+   * disk (a crash may lose it), for writes that are no more durable than that anyway (the audit
+   * trail's batches, already held in memory for up to half a second). Undefined where the engine
+   * has no such setting per transaction.
+   */
+  relaxCommit(trx: Knex): Knex.Raw | undefined;
   /** The rows of a `db.raw` SELECT (the drivers shape raw results differently). */
   rawRows(result: unknown): Record<string, unknown>[];
 }

@@ -16,6 +16,8 @@ export const mssql: Dialect = {
     db.raw('(?? = ? and ?? collate Latin1_General_CS_AS = ?)', [column, value, column, value]),
   readUuid: (value) => String(value ?? '').toLowerCase(),
   insertRows: (db, table, _columns, rows) => db(table).insert(rows as never),
+  // Delayed durability needs a database-level ALLOW that an openIMIS database does not have.
+  relaxCommit: () => undefined,
   rawRows: (result) => result as Record<string, unknown>[],
   // SQL Server's estimates come with SHOWPLAN, which needs its own session settings: count instead.
   estimateCount: async () => undefined,

@@ -23,6 +23,8 @@ export const postgres: Dialect = {
       json,
     ] as never);
   },
+  // The WAL flush at commit was most of PostgreSQL's CPU per audit event (measured).
+  relaxCommit: (trx) => trx.raw('set local synchronous_commit to off'),
   rawRows: (result) => (result as { rows: Record<string, unknown>[] }).rows,
   async estimateCount(db, query) {
     const { sql, bindings } = query.toSQL();
