@@ -79,3 +79,14 @@ function compile(query: Knex.QueryBuilder, dialect: Dialect): Compiled | null {
   if (slots.length !== 1 || placeholders !== bindings.length || sql.includes('??')) return null;
   return { sql, native: compiled.toNative().sql, bindings: [...bindings], slot: slots[0], dialect };
 }
+
+/**
+ * Runs a built SELECT and returns its rows: on PostgreSQL compiled here and run straight on a pooled
+ * connection (directSelect), skipping knex's runner, elsewhere through knex as usual.
+ */
+export async function selectRows(db: Knex, query: Knex.QueryBuilder): Promise<Row[]> {
+  const direct = directSelect(db);
+  if (!direct) return query;
+  const { sql, bindings } = query.toSQL().toNative();
+  return (await direct(sql, bindings as unknown[])) as Row[];
+}

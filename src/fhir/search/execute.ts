@@ -8,6 +8,7 @@ import type { IncludeSpec, SearchRequest } from './parse.js';
 import type { FhirResource as Resource } from 'fhir/r4.js';
 import { applySearch, currentRows, holdsKeyIn, referencedKeys } from './sql.js';
 import { encodeCursor, type Cursor } from './paging.js';
+import { selectRows } from '../statements.js';
 
 export interface SearchPage {
   rows: Row[];
@@ -56,7 +57,7 @@ export async function searchRows(def: AnyResourceDefinition, ctx: RequestContext
   if (cursor) keysetWhere(query, ctx.db, keys, cursor);
   else if (request.offset) query.offset(request.offset);
 
-  const [fetched, total] = await Promise.all([query, wantTotal ? countQuery() : undefined]);
+  const [fetched, total] = await Promise.all([selectRows(ctx.db, query), wantTotal ? countQuery() : undefined]);
   const hasMore = fetched.length > request.count;
   const rows: Row[] = fetched.slice(0, request.count);
   if (backwards) rows.reverse();
