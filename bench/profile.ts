@@ -9,6 +9,10 @@
  * --sql lists the statements issued; --explain shows the plan of the last SELECT of each workload and
  * its warm planning and execution times (median of 5 EXPLAIN ANALYZE on one connection).
  *
+ * The SQL accounting listens to knex's query events, and knex then runs every query itself: reads and
+ * search pages take knex's runner here, not the direct path they take in the server (directSelect in
+ * src/db/connect.ts). For the server's own path, profile it under load: npm run bench -- --cpu-prof.
+ *
  * Run `npm run bench` once first (it creates and seeds the database). For a CPU profile of the same
  * loop: node --cpu-prof --cpu-prof-dir=bench/results/profiles --import tsx bench/profile.ts
  */

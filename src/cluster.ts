@@ -20,7 +20,7 @@ const SHUTDOWN_TIMEOUT_MS = 30_000;
 export const RELAY = 'openimis-fhir:relay';
 
 export async function runPrimary(config: Config): Promise<void> {
-  const log = pino({ level: config.logLevel, base: { pid: process.pid, role: 'primary' } });
+  const log = pino({ level: config.logLevel }).child({ role: 'primary' });
   // Migrations once, before any worker opens the database (each worker's own check is then a no-op).
   const db = await openDatabase(config.db);
   await db.destroy();
