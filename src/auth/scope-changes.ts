@@ -69,12 +69,13 @@ export class ScopeChanges {
   /** Applies a committed change here, then tells the other instances. */
   async publish(change: ScopeChange): Promise<void> {
     this.apply(change);
+    const message = JSON.stringify({ from: this.instance, change });
     if (!this.publisher) {
-      if (cluster.isWorker && process.send) process.send({ [RELAY]: { channel: SCOPE_CHANNEL, message: JSON.stringify({ from: this.instance, change }) } });
+      if (cluster.isWorker && process.send) process.send({ [RELAY]: { channel: SCOPE_CHANNEL, message } });
       return;
     }
     try {
-      await this.publisher.publish(SCOPE_CHANNEL, JSON.stringify({ from: this.instance, change }));
+      await this.publisher.publish(SCOPE_CHANNEL, message);
     } catch (err) {
       this.opts.log.error({ err }, 'scope invalidation: could not publish; other instances catch up within 30 s');
     }

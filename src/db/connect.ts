@@ -63,10 +63,19 @@ type PooledClient = { acquireConnection(): Promise<pg.Client>; releaseConnection
  * knex), and a Knex instance whose queries someone observes (knex `query` / `start` listeners, as
  * the tests that inspect SQL attach), so that observers see every query.
  */
-export function directSelect(db: Knex): ((sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>) | undefined {
+export function directSelect(db: Knex): DirectSelect | undefined {
   if (!(db.client instanceof NamedStatementsClient) || db.isTransaction) return undefined;
   if (db.listenerCount('query') > 0 || db.listenerCount('start') > 0) return undefined;
-  const client = db.client as unknown as PooledClient;
+  let run = directRunners.get(db.client);
+  if (!run) directRunners.set(db.client, (run = runnerOn(db.client as unknown as PooledClient)));
+  return run;
+}
+
+type DirectSelect = (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
+/** One runner per knex client (pool), made once rather than on every query. */
+const directRunners = new WeakMap<object, DirectSelect>();
+
+function runnerOn(client: PooledClient): DirectSelect {
   return async (sql, values) => {
     const connection = await client.acquireConnection();
     try {
