@@ -13,7 +13,7 @@
 import type { Knex } from 'knex';
 import type { AnyResourceDefinition, RequestContext, Row } from './types.js';
 import { dialectFor, type Dialect } from '../db/dialect/index.js';
-import { directSelect } from '../db/connect.js';
+import { directSelect } from '../db/named-statements.js';
 
 interface Compiled {
   sql: string;

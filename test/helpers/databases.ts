@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
-import { initialiseDatabase, knexOverPglite, openPglite } from '../../src/db/connect.js';
+import { initialiseDatabase, knexConfig, knexOverPglite, openPglite } from '../../src/db/connect.js';
 import { createLegacySchema } from '../../src/db/legacy-schema/index.js';
 import { migrateOwnTables } from '../../src/db/migrations/index.js';
 import { PgCopyTarget, PgliteCopyTarget, seedDatabase, type GeneratorOptions } from '../../src/db/generator/index.js';
@@ -80,7 +80,8 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.destroy();
   }
-  const knex = knexFactory({ client: 'pg', connection: { ...PG, database: name }, pool: { min: 0, max: 10 } });
+  // The server's own PostgreSQL client (named statements, session settings, direct SELECTs).
+  const knex = knexFactory(knexConfig({ engine: 'postgresql', ...PG, name, options: {}, pgliteDir: '', demoDataset: false, poolMax: 10 }));
   return {
     knex,
     engine: 'postgresql',

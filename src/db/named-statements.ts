@@ -1,0 +1,163 @@
+/**
+ * PostgreSQL plans each unnamed statement anew, and planning a resource's select with its joins costs
+ * several times executing it. SELECTs therefore go as named statements (named by a hash of their
+ * text), planned once per connection. Search shapes vary, so only the first MAX_NAMED distinct
+ * statements get a name; the rest stay unnamed rather than fill the server's statement cache.
+ *
+ * Reads and search pages also skip knex's query runner (directSelect), and the rows of a named
+ * statement are built from a shape worked out once per statement (NamedSelect).
+ */
+import type { Knex } from 'knex';
+import pg from 'pg';
+// @ts-expect-error knex ships no types for its dialect modules
+import ClientPG from 'knex/lib/dialects/postgres/index.js';
+import { createHash } from 'node:crypto';
+
+const MAX_NAMED = 2000;
+/** SQL text → statement name, so that a statement seen before costs a lookup, not a hash. */
+const named = new Map<string, string>();
+function statementName(sql: string): string | undefined {
+  let name = named.get(sql);
+  if (!name && named.size < MAX_NAMED) {
+    name = `s${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    named.set(sql, name);
+  }
+  return name;
+}
+
+/** knex's PostgreSQL client, sending every SELECT it runs as a named statement. */
+export class NamedStatementsClient extends (ClientPG as { new (config: unknown): object }) {
+  _query(connection: unknown, obj: { sql: string; options?: Record<string, unknown> }) {
+    if (/^\s*select/i.test(obj.sql) && !obj.options?.name) {
+      const name = statementName(obj.sql);
+      if (name) obj.options = { ...obj.options, name };
+    }
+    return (ClientPG.prototype as { _query(c: unknown, o: unknown): Promise<unknown> })._query.call(this, connection, obj);
+  }
+}
+
+type Row = Record<string, unknown>;
+type PooledClient = { acquireConnection(): Promise<pg.Client>; releaseConnection(connection: pg.Client): Promise<unknown> };
+type DirectSelect = (sql: string, values: unknown[]) => Promise<Row[]>;
+
+/**
+ * Runs a SELECT already compiled to PostgreSQL's own SQL ($1, $2, ...) straight on a pooled pg
+ * connection, as a named statement: knex's query runner (builder promise, events, query object,
+ * response processing) costs about as much node CPU as the driver's own work on a short read.
+ * Undefined where knex must run the query: other drivers, transactions (their connection is held by
+ * knex), and a Knex instance whose queries someone observes (knex `query` / `start` listeners, as
+ * the tests that inspect SQL attach), so that observers see every query.
+ */
+export function directSelect(db: Knex): DirectSelect | undefined {
+  if (!(db.client instanceof NamedStatementsClient) || db.isTransaction) return undefined;
+  if (db.listenerCount('query') > 0 || db.listenerCount('start') > 0) return undefined;
+  let run = directRunners.get(db.client);
+  if (!run) directRunners.set(db.client, (run = runnerOn(db.client as unknown as PooledClient)));
+  return run;
+}
+
+/** One runner per knex client (pool), made once rather than on every query. */
+const directRunners = new WeakMap<object, DirectSelect>();
+
+function runnerOn(client: PooledClient): DirectSelect {
+  return async (sql, values) => {
+    const connection = await client.acquireConnection();
+    try {
+      const name = statementName(sql);
+      if (!name) return (await connection.query({ text: sql, values })).rows;
+      return await new Promise<Row[]>((resolve, reject) => connection.query(new NamedSelect(name, sql, values, resolve, reject)));
+    } finally {
+      await client.releaseConnection(connection);
+    }
+  };
+}
+
+interface Field {
+  name: string;
+  dataTypeID: number;
+  format?: string;
+}
+
+/** What pg works out anew from every RowDescription: the columns' names and value parsers. */
+class RowShape {
+  private readonly names: string[];
+  private readonly parsers: ((value: string) => unknown)[];
+
+  constructor(readonly fields: Field[]) {
+    this.names = fields.map((f) => f.name);
+    this.parsers = fields.map((f) => pg.types.getTypeParser(f.dataTypeID, 'text') as (value: string) => unknown);
+  }
+
+  matches(fields: Field[]): boolean {
+    if (fields.length !== this.fields.length) return false;
+    for (let i = 0; i < fields.length; i++) {
+      if (fields[i].name !== this.fields[i].name || fields[i].dataTypeID !== this.fields[i].dataTypeID) return false;
+    }
+    return true;
+  }
+
+  /**
+   * A row built column by column from an empty object, so that every row of every statement follows
+   * V8's shared chain of hidden classes. (pg copies a template object instead; rows copied that way
+   * made adding the mappers' derived columns cost ~30 µs a row.)
+   */
+  parse(values: (string | null)[]): Row {
+    const row: Row = {};
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      row[this.names[i]] = value === null ? null : this.parsers[i](value);
+    }
+    return row;
+  }
+}
+
+/** Shapes by statement name; bounded, since only MAX_NAMED statements have names. */
+const rowShapes = new Map<string, RowShape>();
+
+function shapeOf(name: string, fields: Field[]): RowShape | undefined {
+  if (fields.some((f) => f.format && f.format !== 'text')) return undefined;
+  let shape = rowShapes.get(name);
+  if (!shape?.matches(fields)) rowShapes.set(name, (shape = new RowShape(fields)));
+  return shape;
+}
+
+/**
+ * A named SELECT whose rows come from its statement's remembered shape. pg rebuilds a row template
+ * and looks up a parser for every column of every result (about 9 µs for a Patient's 42 columns,
+ * as much as the rest of reading the rows); the shape is checked against each RowDescription,
+ * so a statement whose result changed gets a new one. Submitted through pg's own Query (parse,
+ * bind, errors, the connection's protocol state); only the rows are built here.
+ */
+class NamedSelect extends pg.Query {
+  private shape?: RowShape;
+  private readonly found: Row[] = [];
+  // pg's own fields (untyped in @types/pg). Its flag for an error thrown while reading rows is
+  // reported once the server is ready for the next query.
+  declare name: string;
+  declare values: unknown[];
+  declare callback: (error?: Error, result?: { rows: Row[] }) => void;
+  declare _canceledDueToError: unknown;
+
+  constructor(name: string, text: string, values: unknown[], resolve: (rows: Row[]) => void, reject: (error: Error) => void) {
+    // Text only: pg copies a config object's every property descriptor on each query.
+    super(text);
+    this.name = name;
+    this.values = values;
+    this.callback = (error, result) => (error ? reject(error) : resolve(this.shape ? this.found : (result?.rows ?? [])));
+  }
+
+  handleRowDescription(message: { fields: Field[] }) {
+    this.shape = shapeOf(this.name, message.fields);
+    if (!this.shape) (pg.Query.prototype as unknown as { handleRowDescription(m: unknown): void }).handleRowDescription.call(this, message);
+  }
+
+  handleDataRow(message: { fields: (string | null)[] }) {
+    if (!this.shape) return (pg.Query.prototype as unknown as { handleDataRow(m: unknown): void }).handleDataRow.call(this, message);
+    if (this._canceledDueToError) return;
+    try {
+      this.found.push(this.shape.parse(message.fields));
+    } catch (error) {
+      this._canceledDueToError = error;
+    }
+  }
+}
