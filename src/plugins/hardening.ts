@@ -25,8 +25,9 @@ export const hardeningPlugin = fp(
         referrerPolicy: { policy: 'no-referrer' },
         crossOriginEmbedderPolicy: false,
       });
-      app.addHook('onSend', async (_request, reply) => {
+      app.addHook('onSend', (_request, reply, payload, done) => {
         reply.header('permissions-policy', 'geolocation=(), microphone=()');
+        done(null, payload);
       });
     }
 
