@@ -75,7 +75,6 @@ function runnerOn(client: PooledClient): DirectSelect {
 interface Field {
   name: string;
   dataTypeID: number;
-  format?: string;
 }
 
 /** What pg works out anew from every RowDescription: the columns' names and value parsers. */
@@ -114,8 +113,7 @@ class RowShape {
 /** Shapes by statement name; bounded, since only MAX_NAMED statements have names. */
 const rowShapes = new Map<string, RowShape>();
 
-function shapeOf(name: string, fields: Field[]): RowShape | undefined {
-  if (fields.some((f) => f.format && f.format !== 'text')) return undefined;
+function shapeOf(name: string, fields: Field[]): RowShape {
   let shape = rowShapes.get(name);
   if (!shape?.matches(fields)) rowShapes.set(name, (shape = new RowShape(fields)));
   return shape;
@@ -126,7 +124,8 @@ function shapeOf(name: string, fields: Field[]): RowShape | undefined {
  * and looks up a parser for every column of every result (about 9 µs for a Patient's 42 columns,
  * as much as the rest of reading the rows); the shape is checked against each RowDescription,
  * so a statement whose result changed gets a new one. Submitted through pg's own Query (parse,
- * bind, errors, the connection's protocol state); only the rows are built here.
+ * bind, errors, the connection's protocol state); only the rows are built here. Values come in
+ * text format: the query never asks for binary.
  */
 class NamedSelect extends pg.Query {
   private shape?: RowShape;
@@ -135,7 +134,7 @@ class NamedSelect extends pg.Query {
   // reported once the server is ready for the next query.
   declare name: string;
   declare values: unknown[];
-  declare callback: (error?: Error, result?: { rows: Row[] }) => void;
+  declare callback: (error?: Error) => void;
   declare _canceledDueToError: unknown;
 
   constructor(name: string, text: string, values: unknown[], resolve: (rows: Row[]) => void, reject: (error: Error) => void) {
@@ -143,17 +142,15 @@ class NamedSelect extends pg.Query {
     super(text);
     this.name = name;
     this.values = values;
-    this.callback = (error, result) => (error ? reject(error) : resolve(this.shape ? this.found : (result?.rows ?? [])));
+    this.callback = (error) => (error ? reject(error) : resolve(this.found));
   }
 
   handleRowDescription(message: { fields: Field[] }) {
     this.shape = shapeOf(this.name, message.fields);
-    if (!this.shape) (pg.Query.prototype as unknown as { handleRowDescription(m: unknown): void }).handleRowDescription.call(this, message);
   }
 
   handleDataRow(message: { fields: (string | null)[] }) {
-    if (!this.shape) return (pg.Query.prototype as unknown as { handleDataRow(m: unknown): void }).handleDataRow.call(this, message);
-    if (this._canceledDueToError) return;
+    if (this._canceledDueToError || !this.shape) return;
     try {
       this.found.push(this.shape.parse(message.fields));
     } catch (error) {
