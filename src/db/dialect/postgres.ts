@@ -11,10 +11,13 @@ export const postgres: Dialect = {
   // One JSON parameter for all the rows, turned into typed rows by the server
   // (json_populate_recordset takes the column types from the table itself). knex's multi-row insert
   // sent a parameter per value (1,500 for 100 audit events), and an array per column still cost the
-  // driver a serialisation per value: JSON.stringify does the whole batch natively.
+  // driver a serialisation per value: JSON.stringify does the whole batch natively. Its list of
+  // property names keeps only the table's columns, without a copy of each row; a column a row lacks
+  // is left out of its JSON object, which json_populate_recordset reads as NULL. The values are
+  // scalars (BulkColumn), so the list cannot filter inside one.
   insertRows(db, table, columns, rows) {
     const names = columns.map(() => '??').join(', ');
-    const json = JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((c) => [c.name, row[c.name] ?? null]))));
+    const json = JSON.stringify(rows, columns.map((c) => c.name));
     return db.raw(`insert into ?? (${names}) select ${names} from json_populate_recordset(null::??, ?)`, [
       table,
       ...columns.map((c) => c.name),
