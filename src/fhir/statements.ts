@@ -1,10 +1,15 @@
 /**
- * Lookups compiled once. A read by id is the commonest request, and knex builds and compiles a
- * resource's select (dozens of quoted columns, joins, row security) anew on every call. So a
- * lookup's query is built and compiled once per resource definition, caller, lookup kind and SQL
- * dialect, with a sentinel in place of the looked-up value, and later runs as the same SQL text
- * with the value swapped into its binding (on PostgreSQL straight on a pooled connection, see
- * directSelect).
+ * Statements compiled once. knex builds and compiles a resource's select (quoted columns, joins, row
+ * security) anew on every call, and that was most of the cost of compiling a read or a search. So:
+ *
+ * - a lookup (read by id, by code) is built and compiled once per resource definition, caller,
+ *   lookup kind and SQL dialect, with a sentinel in place of the looked-up value, and later runs as
+ *   the same SQL text with the value swapped into its binding;
+ * - a search page's SELECT is compiled once per definition, caller and shape (sort, direction, page
+ *   size) around a marker in its WHERE clause, and each search compiles only its own conditions
+ *   (parameters, cursor) into the marker's place.
+ *
+ * On PostgreSQL the SQL then runs straight on a pooled connection (directSelect).
  *
  * Keyed by the caller object: its row scope is part of the SQL (district ids, facility), and the
  * user directory replaces the object whenever the scope may have changed, which drops the entry.
@@ -26,7 +31,24 @@ interface Compiled {
 }
 
 const SENTINEL = '\u0000openimis-fhir-lookup\u0000';
-const compiled = new WeakMap<AnyResourceDefinition, WeakMap<object, Map<string, Compiled | null>>>();
+/** Entries per definition and caller: lookups are a handful, search shapes depend on the request. */
+const MAX_ENTRIES = 100;
+const compiled = new WeakMap<AnyResourceDefinition, WeakMap<object, Map<string, unknown>>>();
+
+/** The entry of a definition, caller and key (which names the dialect), made once. */
+function remembered<T>(def: AnyResourceDefinition, caller: object, key: string, make: () => T): T {
+  let byCaller = compiled.get(def);
+  if (!byCaller) compiled.set(def, (byCaller = new WeakMap()));
+  let entries = byCaller.get(caller);
+  if (!entries) byCaller.set(caller, (entries = new Map()));
+  if (entries.has(key)) return entries.get(key) as T;
+  if (entries.size >= MAX_ENTRIES) entries.clear();
+  const made = make();
+  entries.set(key, made);
+  return made;
+}
+
+const dialectKey = (db: Knex) => (db.client as { dialect?: string }).dialect;
 
 /**
  * Runs `build(query, value)` for the definition and caller: the first time through knex (keeping the
@@ -43,17 +65,8 @@ export async function lookup(
 ): Promise<Row[]> {
   const caller = ctx.caller as object | undefined;
   if (!caller || typeof caller !== 'object') return build(db, value);
-  let byCaller = compiled.get(def);
-  if (!byCaller) compiled.set(def, (byCaller = new WeakMap()));
-  let byKind = byCaller.get(caller);
-  if (!byKind) byCaller.set(caller, (byKind = new Map()));
   // The same definitions may serve several databases (tests compile every query for SQL Server).
-  const key = `${(db.client as { dialect?: string }).dialect} ${kind}`;
-  let statement = byKind.get(key);
-  if (statement === undefined) {
-    statement = compile(build(db, SENTINEL), dialectFor(db));
-    byKind.set(key, statement);
-  }
+  const statement = remembered(def, caller, `${dialectKey(db)} lookup ${kind}`, () => compile(build(db, SENTINEL), dialectFor(db)));
   if (!statement) return build(db, value);
   const bindings = statement.bindings.slice();
   bindings[statement.slot] = value;
@@ -74,9 +87,7 @@ function compile(query: Knex.QueryBuilder, dialect: Dialect): Compiled | null {
   const compiled = query.toSQL();
   const { sql, bindings } = compiled;
   const slots = bindings.flatMap((b, i) => (b === SENTINEL ? [i] : []));
-  // Raw SQL gives `?` and `??` a meaning of their own: keep only SQL whose every `?` is a binding.
-  const placeholders = sql.match(/\?/g)?.length ?? 0;
-  if (slots.length !== 1 || placeholders !== bindings.length || sql.includes('??')) return null;
+  if (slots.length !== 1 || !plainPlaceholders(sql, bindings)) return null;
   return { sql, native: compiled.toNative().sql, bindings: [...bindings], slot: slots[0], dialect };
 }
 
@@ -90,3 +101,66 @@ export async function selectRows(db: Knex, query: Knex.QueryBuilder): Promise<Ro
   const { sql, bindings } = query.toSQL().toNative();
   return (await direct(sql, bindings as unknown[])) as Row[];
 }
+
+/** Raw SQL gives `?` and `??` a meaning of their own: SQL passes as raw SQL when its every `?` is a binding. */
+const plainPlaceholders = (sql: string, bindings: readonly unknown[]) => (sql.match(/\?/g)?.length ?? 0) === bindings.length && !sql.includes('??');
+
+interface Template {
+  /** The SQL before and after the marker, and the bindings of each part. */
+  before: string;
+  after: string;
+  bindingsBefore: unknown[];
+  bindingsAfter: unknown[];
+}
+
+const MARKER = '1 = 1 /* search conditions */';
+/** A query of nothing but conditions compiles to this, then the conditions. */
+const CONDITIONS_ONLY = 'select 1 where ';
+
+/**
+ * Runs a search page's SELECT: `base(db)` (select, row scope, order, limit) with the WHERE conditions
+ * `where` adds. The base is compiled once per definition, caller and `shape`, which must name
+ * everything `base` puts into the SQL and its bindings; `where` is compiled on each call. Whatever
+ * cannot be spliced that way (conditions that are more than a WHERE) runs as one query as before.
+ */
+export async function selectWhere(
+  def: AnyResourceDefinition,
+  ctx: RequestContext,
+  db: Knex,
+  shape: string,
+  base: (db: Knex) => Knex.QueryBuilder,
+  where: (qb: Knex.QueryBuilder) => void,
+): Promise<Row[]> {
+  const whole = () => {
+    const query = base(db);
+    where(query);
+    return query;
+  };
+  const caller = ctx.caller as object | undefined;
+  if (!caller || typeof caller !== 'object') return selectRows(db, whole());
+  const template = remembered(def, caller, `${dialectKey(db)} search ${shape}`, () => templateOf(base(db).whereRaw(MARKER)));
+  const conditions = db.queryBuilder().select(db.raw('1'));
+  where(conditions);
+  const { sql: probe, bindings } = conditions.toSQL();
+  const spliced = probe === 'select 1' ? MARKER : probe.startsWith(CONDITIONS_ONLY) ? `(${probe.slice(CONDITIONS_ONLY.length)})` : undefined;
+  if (!template || spliced === undefined || !plainPlaceholders(probe, bindings)) return selectRows(db, whole());
+  const sql = template.before + spliced + template.after;
+  const all = [...template.bindingsBefore, ...bindings, ...template.bindingsAfter];
+  const direct = directSelect(db);
+  if (direct) return (await direct(positional(db, sql), all)) as Row[];
+  const raw = db.raw(sql, all as Knex.RawBinding[]);
+  compiledFrom.set(raw, whole);
+  return dialectFor(db).rawRows(await raw) as Row[];
+}
+
+function templateOf(query: Knex.QueryBuilder): Template | null {
+  const { sql, bindings } = query.toSQL();
+  const at = sql.indexOf(MARKER);
+  if (at < 0 || sql.indexOf(MARKER, at + 1) >= 0 || !plainPlaceholders(sql, bindings)) return null;
+  const before = sql.slice(0, at);
+  const split = before.match(/\?/g)?.length ?? 0;
+  return { before, after: sql.slice(at + MARKER.length), bindingsBefore: bindings.slice(0, split), bindingsAfter: bindings.slice(split) };
+}
+
+/** `?` placeholders in the driver's own form ($1 for PostgreSQL), as knex's toNative writes them. */
+const positional = (db: Knex, sql: string): string => (db.client as { positionBindings(sql: string): string }).positionBindings(sql);

@@ -8,7 +8,7 @@ import type { IncludeSpec, SearchRequest } from './parse.js';
 import type { FhirResource as Resource } from 'fhir/r4.js';
 import { applySearch, currentRows, holdsKeyIn, referencedKeys } from './sql.js';
 import { encodeCursor, type Cursor } from './paging.js';
-import { selectRows } from '../statements.js';
+import { selectWhere } from '../statements.js';
 
 export interface SearchPage {
   rows: Row[];
@@ -52,12 +52,21 @@ export async function searchRows(def: AnyResourceDefinition, ctx: RequestContext
   ];
   const cursor = request.cursor;
   const backwards = cursor?.direction === 'previous';
-  const query = filtered(def.select(ctx.db)).limit(request.count + 1);
-  orderBy(query, ctx.db, keys, backwards);
-  if (cursor) keysetWhere(query, ctx.db, keys, cursor);
-  else if (request.offset) query.offset(request.offset);
-
-  const [fetched, total] = await Promise.all([selectRows(ctx.db, query), wantTotal ? countQuery() : undefined]);
+  // The select, row scope, order and page size are compiled once per shape; the conditions per search.
+  const offset = cursor ? 0 : request.offset;
+  const shape = `${request.count} ${offset} ${backwards ? 'previous' : 'next'} ${keys.map((k) => `${k.column} ${k.descending ? 'desc' : 'asc'}`).join(', ')}`;
+  const base = (db: Knex) => {
+    const query = currentRows(def, ctx, def.select(db)).limit(request.count + 1);
+    orderBy(query, db, keys, backwards);
+    if (offset) query.offset(offset);
+    return query;
+  };
+  const conditions = (query: Knex.QueryBuilder) => {
+    applySearch(query, request.params, ctx);
+    if (cursor) keysetWhere(query, ctx.db, keys, cursor);
+  };
+  const pageRows = selectWhere(def, ctx, ctx.db, shape, base, conditions);
+  const [fetched, total] = await Promise.all([pageRows, wantTotal ? countQuery() : undefined]);
   const hasMore = fetched.length > request.count;
   const rows: Row[] = fetched.slice(0, request.count);
   if (backwards) rows.reverse();
