@@ -9,6 +9,8 @@
  */
 import type { Knex } from 'knex';
 import pg from 'pg';
+// @ts-expect-error pg ships no types for its internal modules
+import { prepareValue } from 'pg/lib/utils';
 // @ts-expect-error knex ships no types for its dialect modules
 import ClientPG from 'knex/lib/dialects/postgres/index.js';
 import { createHash } from 'node:crypto';
@@ -72,6 +74,13 @@ function runnerOn(client: PooledClient): DirectSelect {
   };
 }
 
+/** The parts of pg's connection (protocol writer) a prepared query uses. */
+interface PgConnection {
+  bind(config: { statement: string; values: unknown[]; valueMapper: (value: unknown) => unknown }): void;
+  execute(config: object): void;
+  sync(): void;
+}
+
 interface Field {
   name: string;
   dataTypeID: number;
@@ -110,6 +119,8 @@ class RowShape {
   }
 }
 
+const pgPrepare = (pg.Query.prototype as unknown as { prepare(this: pg.Query, connection: PgConnection): void }).prepare;
+
 /** Shapes by statement name; bounded, since only MAX_NAMED statements have names. */
 const rowShapes = new Map<string, RowShape>();
 
@@ -136,6 +147,7 @@ class NamedSelect extends pg.Query {
   declare values: unknown[];
   declare callback: (error?: Error) => void;
   declare _canceledDueToError: unknown;
+  declare hasBeenParsed: (connection: PgConnection) => boolean;
 
   constructor(name: string, text: string, values: unknown[], resolve: (rows: Row[]) => void, reject: (error: Error) => void) {
     // Text only: pg copies a config object's every property descriptor on each query.
@@ -143,6 +155,27 @@ class NamedSelect extends pg.Query {
     this.name = name;
     this.values = values;
     this.callback = (error) => (error ? reject(error) : resolve(this.found));
+  }
+
+  /**
+   * A statement this connection has parsed already, and whose shape is known, runs without asking
+   * for its RowDescription again (no Describe: Bind, Execute, Sync), so pg does not decode a Patient's
+   * 42 column descriptions on every read. The rows keep that shape: PostgreSQL refuses to run a
+   * prepared statement whose result type has changed ("cached plan must not change result type").
+   * Otherwise pg prepares the query as usual.
+   */
+  prepare(connection: PgConnection) {
+    const known = rowShapes.get(this.name);
+    if (!known || !this.hasBeenParsed(connection)) return pgPrepare.call(this, connection);
+    this.shape = known;
+    try {
+      connection.bind({ statement: this.name, values: this.values, valueMapper: prepareValue });
+      connection.execute({});
+    } catch (error) {
+      // Nothing was sent for this query: the error is reported once the server answers the Sync.
+      this._canceledDueToError = error;
+    }
+    connection.sync();
   }
 
   handleRowDescription(message: { fields: Field[] }) {

@@ -46,6 +46,51 @@ t.test('direct SELECTs on PostgreSQL', { skip: testEngine !== 'postgresql' && 'P
     t.same(await direct(sql, [...bindings]), await query.clone());
   });
 
+  await t.test('a statement parsed on a connection runs there without Describe', async (t) => {
+    const expected = await query.clone();
+    const connection = pg.Connection.prototype as unknown as { describe(message: unknown): void };
+    const describe = connection.describe;
+    let described = 0;
+    connection.describe = function (this: unknown, message: unknown) {
+      described++;
+      return describe.call(this, message);
+    };
+    t.teardown(() => void (connection.describe = describe));
+    const statement = 'select "InsureeID", "CHFID", $1::int as n from "tblInsuree" where "InsureeID" < $1::int order by 1';
+    for (let i = 0; i < 40; i++) {
+      const rows = await direct(statement, [10]);
+      t.equal(rows.length, 9);
+      t.same(rows[3], { InsureeID: 4, CHFID: rows[3].CHFID, n: 10 });
+    }
+    const pool = (knex.client as { pool: { numFree(): number; numUsed(): number } }).pool;
+    t.ok(described <= pool.numFree() + pool.numUsed(), `one Describe per connection at most (${described} for 40 runs)`);
+    t.same(await direct(sql, [...bindings]), expected, 'rows of the remembered shape');
+  });
+
+  await t.test('a value pg cannot send rejects a statement the connection knows, and the pool goes on', async (t) => {
+    const statement = 'select $1::text as v';
+    for (let i = 0; i < 12; i++) t.same(await direct(statement, [`ok${i}`]), [{ v: `ok${i}` }]);
+    const unsendable = { toPostgres: () => { throw new Error('cannot send this value'); } };
+    for (let i = 0; i < 12; i++) await t.rejects(direct(statement, [unsendable]), /cannot send this value/);
+    t.same(await direct(statement, ['after']), [{ v: 'after' }]);
+  });
+
+  await t.test('a result type changed under a parsed statement is refused, never read with the old shape', async (t) => {
+    await knex.raw('create table fhir_test_shape (a int)');
+    await knex.raw('insert into fhir_test_shape values (1), (2)');
+    const statement = 'select a from fhir_test_shape order by a';
+    for (let i = 0; i < 12; i++) t.same(await direct(statement, []), [{ a: 1 }, { a: 2 }]);
+    await knex.raw('alter table fhir_test_shape alter column a type text');
+    for (let i = 0; i < 12; i++) {
+      const result = await direct(statement, []).then(
+        (rows) => ({ rows }),
+        (error: { code?: string }) => ({ code: error.code }),
+      );
+      if ('rows' in result) t.same(result.rows, [{ a: '1' }, { a: '2' }], 'the new type');
+      else t.equal(result.code, '0A000', 'cached plan must not change result type');
+    }
+  });
+
   await t.test('a value that cannot be parsed rejects once the server is ready again', async (t) => {
     const MONEY_OID = pg.types.builtins.MONEY;
     const original = pg.types.getTypeParser(MONEY_OID, 'text');
