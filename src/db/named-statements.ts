@@ -27,14 +27,37 @@ function statementName(sql: string): string | undefined {
   return name;
 }
 
-/** knex's PostgreSQL client, sending every SELECT it runs as a named statement. */
+/**
+ * knex's PostgreSQL client, sending every SELECT it runs as a named statement. Outside a transaction
+ * (whose failed statement aborts it) a statement whose result type changed is parsed again.
+ */
 export class NamedStatementsClient extends (ClientPG as { new (config: unknown): object }) {
-  _query(connection: unknown, obj: { sql: string; options?: Record<string, unknown> }) {
-    if (/^\s*select/i.test(obj.sql) && !obj.options?.name) {
-      const name = statementName(obj.sql);
-      if (name) obj.options = { ...obj.options, name };
-    }
-    return (ClientPG.prototype as { _query(c: unknown, o: unknown): Promise<unknown> })._query.call(this, connection, obj);
+  _query(connection: pg.Client & { __knexTxId?: string }, obj: { sql: string; options?: Record<string, unknown> }) {
+    const run = () => (ClientPG.prototype as { _query(c: unknown, o: unknown): Promise<unknown> })._query.call(this, connection, obj);
+    if (!/^\s*select/i.test(obj.sql) || obj.options?.name) return run();
+    const name = statementName(obj.sql);
+    if (!name) return run();
+    obj.options = { ...obj.options, name };
+    return connection.__knexTxId ? run() : reparsedIfStale(connection, name, run);
+  }
+}
+
+/**
+ * PostgreSQL refuses a prepared statement whose result type changed since it was parsed (a
+ * migration altered a column of its table), on every connection that parsed it, until the
+ * connection forgets it. So the statement is deallocated there, and run once more: parsed and
+ * described anew.
+ */
+async function reparsedIfStale<T>(connection: pg.Client, name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    if (code !== '0A000' || message !== 'cached plan must not change result type') throw error;
+    await connection.query(`deallocate "${name}"`);
+    delete (connection as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name];
+    rowShapes.delete(name);
+    return run();
   }
 }
 
@@ -67,7 +90,7 @@ function runnerOn(client: PooledClient): DirectSelect {
     try {
       const name = statementName(sql);
       if (!name) return (await connection.query({ text: sql, values })).rows;
-      return await new Promise<Row[]>((resolve, reject) => connection.query(new NamedSelect(name, sql, values, resolve, reject)));
+      return await reparsedIfStale(connection, name, () => new Promise<Row[]>((resolve, reject) => connection.query(new NamedSelect(name, sql, values, resolve, reject))));
     } finally {
       await client.releaseConnection(connection);
     }
@@ -161,8 +184,9 @@ class NamedSelect extends pg.Query {
    * A statement this connection has parsed already, and whose shape is known, runs without asking
    * for its RowDescription again (no Describe: Bind, Execute, Sync), so pg does not decode a Patient's
    * 42 column descriptions on every read. The rows keep that shape: PostgreSQL refuses to run a
-   * prepared statement whose result type has changed ("cached plan must not change result type").
-   * Otherwise pg prepares the query as usual.
+   * prepared statement whose result type has changed ("cached plan must not change result type"),
+   * and the statement is then parsed and described anew (reparsedIfStale). Otherwise pg prepares
+   * the query as usual.
    */
   prepare(connection: PgConnection) {
     const known = rowShapes.get(this.name);
