@@ -6,8 +6,9 @@
  *   lookup kind and SQL dialect, with a sentinel in place of the looked-up value, and later runs as
  *   the same SQL text with the value swapped into its binding;
  * - a search page's SELECT is compiled once per definition, caller and shape (sort, direction, page
- *   size) around a marker in its WHERE clause, and each search compiles only its own conditions
- *   (parameters, cursor) into the marker's place.
+ *   size) around a marker in its WHERE clause, and its own conditions (parameters, cursor) go into
+ *   the marker's place: recorded, and compiled by knex only the first time their key is seen
+ *   (recorded-where.ts).
  *
  * On PostgreSQL the SQL then runs straight on a pooled connection (directSelect).
  *
@@ -19,6 +20,7 @@ import type { Knex } from 'knex';
 import type { AnyResourceDefinition, RequestContext, Row } from './types.js';
 import { dialectFor, type Dialect } from '../db/dialect/index.js';
 import { directSelect } from '../db/named-statements.js';
+import { recordWhere, sameValues } from './recorded-where.js';
 
 interface Compiled {
   sql: string;
@@ -120,7 +122,7 @@ const CONDITIONS_ONLY = 'select 1 where ';
 /**
  * Runs a search page's SELECT: `base(db)` (select, row scope, order, limit) with the WHERE conditions
  * `where` adds. The base is compiled once per definition, caller and `shape`, which must name
- * everything `base` puts into the SQL and its bindings; `where` is compiled on each call. Whatever
+ * everything `base` puts into the SQL and its bindings; `where` is recorded on each call. Whatever
  * cannot be spliced that way (conditions that are more than a WHERE) runs as one query as before.
  */
 export async function selectWhere(
@@ -139,18 +141,41 @@ export async function selectWhere(
   const caller = ctx.caller as object | undefined;
   if (!caller || typeof caller !== 'object') return selectRows(db, whole());
   const template = remembered(def, caller, `${dialectKey(db)} search ${shape}`, () => templateOf(base(db).whereRaw(MARKER)));
-  const conditions = db.queryBuilder().select(db.raw('1'));
-  where(conditions);
-  const { sql: probe, bindings } = conditions.toSQL();
-  const spliced = probe === 'select 1' ? MARKER : probe.startsWith(CONDITIONS_ONLY) ? `(${probe.slice(CONDITIONS_ONLY.length)})` : undefined;
-  if (!template || spliced === undefined || !plainPlaceholders(probe, bindings)) return selectRows(db, whole());
-  const sql = template.before + spliced + template.after;
-  const all = [...template.bindingsBefore, ...bindings, ...template.bindingsAfter];
+  const conditions = template && conditionsOf(db, where);
+  if (!conditions) return selectRows(db, whole());
+  const sql = template.before + conditions.sql + template.after;
+  const all = [...template.bindingsBefore, ...conditions.bindings, ...template.bindingsAfter];
   const direct = directSelect(db);
   if (direct) return (await direct(positional(db, sql), all)) as Row[];
   const raw = db.raw(sql, all as Knex.RawBinding[]);
   compiledFrom.set(raw, whole);
   return dialectFor(db).rawRows(await raw) as Row[];
+}
+
+/** Conditions' SQL by dialect and recording key (recorded-where.ts); bounded, as keys depend on the request. */
+const conditionsSql = new Map<string, string>();
+const MAX_CONDITIONS = 1000;
+
+/**
+ * The conditions `where` adds, as SQL for the marker's place and their bindings: from a recording
+ * whose key was compiled before, else compiled by knex (and remembered under the recording's key
+ * when knex bound the recorded values). Undefined when they are more than a WHERE.
+ */
+function conditionsOf(db: Knex, where: (qb: Knex.QueryBuilder) => void): { sql: string; bindings: unknown[] } | undefined {
+  const recording = recordWhere(where);
+  const key = recording && `${dialectKey(db)}${recording.key}`;
+  const known = key && conditionsSql.get(key);
+  if (known) return { sql: known, bindings: recording.values };
+  const query = db.queryBuilder().select(db.raw('1'));
+  where(query);
+  const { sql: probe, bindings } = query.toSQL();
+  const sql = probe === 'select 1' ? MARKER : probe.startsWith(CONDITIONS_ONLY) ? `(${probe.slice(CONDITIONS_ONLY.length)})` : undefined;
+  if (sql === undefined || !plainPlaceholders(probe, bindings)) return undefined;
+  if (key && sameValues(recording.values, bindings)) {
+    if (conditionsSql.size >= MAX_CONDITIONS) conditionsSql.clear();
+    conditionsSql.set(key, sql);
+  }
+  return { sql, bindings: [...bindings] };
 }
 
 function templateOf(query: Knex.QueryBuilder): Template | null {

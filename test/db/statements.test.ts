@@ -60,6 +60,50 @@ t.test('selectWhere', async (t) => {
     t.equal(builds, 1);
   });
 
+  await t.test('conditions recorded with a known key are not compiled again', async (t) => {
+    const caller = {};
+    let compiles = 0;
+    // The recorder is no knex builder: only knex's own builders have a client.
+    const byName = (prefix: string) => (q: Knex.QueryBuilder) => {
+      if ('client' in q) compiles++;
+      q.where((w) => w.where('t.LastName', 'like', `${prefix}%`).orWhere('t.OtherNames', 'like', `${prefix}%`));
+    };
+    const lastNames = await knex('tblInsuree').distinct('LastName').whereNull('ValidityTo').orderBy('LastName').limit(3).pluck('LastName');
+    t.equal(lastNames.length, 3, 'the demo data has three last names');
+    for (const [i, name] of lastNames.entries()) {
+      compiles = 0;
+      const where = byName(name.slice(0, 2));
+      const expected = await whole(7, where);
+      compiles = 0;
+      t.ok(expected.length > 0, `${name}: matches`);
+      t.same(await selectWhere(def, contextOf(caller), knex, 'page 7', base(7), where), expected, `${name}: the rows of the whole query`);
+      t.equal(compiles, i === 0 ? 1 : 0, i === 0 ? 'compiled by knex the first time' : 'then only recorded');
+    }
+  });
+
+  await t.test('a recording whose values are not the compiled bindings is not kept', async (t) => {
+    let calls = 0;
+    let compiles = 0;
+    // Each call sees a new value, as a search relative to the current time would.
+    const drifting = (q: Knex.QueryBuilder) => {
+      if ('client' in q) compiles++;
+      q.where('t.InsureeID', '>', calls++);
+    };
+    for (let i = 0; i < 3; i++) {
+      calls = 3;
+      compiles = 0;
+      // Recorded with 3, compiled with 4.
+      const rows = await selectWhere(def, contextOf({}), knex, 'page 7', base(7), drifting);
+      t.equal(compiles, 1, 'compiled by knex every time');
+      calls = 4;
+      const expected = await whole(7, drifting);
+      t.ok(expected.length > 0, 'there are matches');
+      t.same(rows, expected, 'the rows of the value knex compiled');
+      calls = 3;
+      t.notSame(rows, await whole(7, drifting), 'not those of the recorded value');
+    }
+  });
+
   await t.test('conditions that are more than a WHERE run as one whole query', async (t) => {
     const joined = (q: Knex.QueryBuilder) => q.join('tblFamilies as ff', 'ff.FamilyID', 't.FamilyID').where('ff.Poverty', true);
     const rows = await selectWhere(def, contextOf({}), knex, 'page 7', base(7), joined);
