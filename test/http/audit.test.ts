@@ -50,3 +50,41 @@ t.test('events keep any text they are given, exactly, and their time', async (t)
   t.ok(Math.abs(new Date(login!.ValidityFrom).getTime() - Date.now()) < 60_000, 'the time it happened');
   t.match(login?.AuditEventUUID, /^[0-9a-f]{8}-[0-9a-f]{4}-7/, 'a time-ordered (version 7) UUID');
 });
+
+t.test('each interaction is recorded with its subtype and action, however often its route is used', async (t) => {
+  const patient = DEMO.headInsuree;
+  const before = Date.now();
+  const json = { 'content-type': 'application/fhir+json' };
+  const requests: [string, string, string, string, string?][] = [
+    ['GET', 'metadata', 'capabilities', 'R'],
+    ['GET', `Patient/${patient.uuid}`, 'read', 'R'],
+    ['PUT', `Patient/${patient.uuid}`, 'update', 'U', '{}'],
+    ['PATCH', `Patient/${patient.uuid}`, 'patch', 'U', '[]'],
+    ['DELETE', `Patient/${patient.uuid}`, 'delete', 'D'],
+    ['GET', `Patient/${patient.uuid}/_history`, 'history-instance', 'R'],
+    ['GET', `Patient/${patient.uuid}/_history/1`, 'vread', 'R'],
+    ['GET', 'Patient/_history', 'history-type', 'R'],
+    ['GET', `Patient?identifier=${patient.chfid}`, 'search-type', 'R'],
+    ['POST', 'Patient/_search', 'search-type', 'R', ''],
+    ['POST', 'Patient', 'create', 'C', '{}'],
+    ['POST', 'Patient/$validate', 'operation', 'E', '{"resourceType":"Patient"}'],
+    ['GET', `CodeSystem/$lookup?system=x&code=y`, 'operation', 'E'],
+    ['GET', `Patient?name=${encodeURIComponent('/$x')}`, 'search-type', 'R'],
+    ['POST', '', 'batch', 'E', '{"resourceType":"Bundle","type":"batch","entry":[]}'],
+  ];
+  // Twice: the second time, the subtypes of the routes are known.
+  for (let round = 0; round < 2; round++) {
+    for (const [i, [method, path, , , body]] of requests.entries()) {
+      const res = await fetch(`${server.base}/${path}`, { method, headers: { ...json, authorization: `Bearer ${server.adminToken}`, 'x-request-id': `subtype-${round}-${i}` }, body });
+      await res.arrayBuffer();
+    }
+  }
+  await server.app.flushAudit();
+  const rows = await server.db.knex('fhir_audit_event').where('ValidityFrom', '>=', new Date(before - 1000)).where('RequestId', 'like', 'subtype-%');
+  for (let round = 0; round < 2; round++) {
+    for (const [i, [method, path, subtype, action]] of requests.entries()) {
+      const row = rows.find((r) => r.RequestId === `subtype-${round}-${i}`);
+      t.same(row && [row.Subtype, row.Action], [subtype, action], `${method} ${path || '(base)'}, round ${round + 1}`);
+    }
+  }
+});
