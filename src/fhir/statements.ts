@@ -113,6 +113,12 @@ interface Template {
   after: string;
   bindingsBefore: unknown[];
   bindingsAfter: unknown[];
+  /**
+   * The whole SQL by conditions key, and the same in the driver's placeholders once it ran direct:
+   * the same string each time, so that naming its statement costs a lookup by a hash already
+   * computed, not a concatenation, a rewrite of its placeholders and a hash of the whole text.
+   */
+  finished: Map<string, { sql: string; native?: string }>;
 }
 
 const MARKER = '1 = 1 /* search conditions */';
@@ -143,10 +149,18 @@ export async function selectWhere(
   const template = remembered(def, caller, `${dialectKey(db)} search ${shape}`, () => templateOf(base(db).whereRaw(MARKER)));
   const conditions = template && conditionsOf(db, where);
   if (!conditions) return selectRows(db, whole());
-  const sql = template.before + conditions.sql + template.after;
-  const all = [...template.bindingsBefore, ...conditions.bindings, ...template.bindingsAfter];
   const direct = directSelect(db);
-  if (direct) return (await direct(positional(db, sql), all)) as Row[];
+  const all = [...template.bindingsBefore, ...conditions.bindings, ...template.bindingsAfter];
+  let finished = conditions.key === undefined ? undefined : template.finished.get(conditions.key);
+  if (!finished) {
+    finished = { sql: template.before + conditions.sql + template.after };
+    if (conditions.key !== undefined) {
+      if (template.finished.size >= MAX_ENTRIES) template.finished.clear();
+      template.finished.set(conditions.key, finished);
+    }
+  }
+  const sql = finished.sql;
+  if (direct) return (await direct((finished.native ??= positional(db, sql)), all)) as Row[];
   const raw = db.raw(sql, all as Knex.RawBinding[]);
   compiledFrom.set(raw, whole);
   return dialectFor(db).rawRows(await raw) as Row[];
@@ -161,21 +175,20 @@ const MAX_CONDITIONS = 1000;
  * whose key was compiled before, else compiled by knex (and remembered under the recording's key
  * when knex bound the recorded values). Undefined when they are more than a WHERE.
  */
-function conditionsOf(db: Knex, where: (qb: Knex.QueryBuilder) => void): { sql: string; bindings: unknown[] } | undefined {
+function conditionsOf(db: Knex, where: (qb: Knex.QueryBuilder) => void): { sql: string; bindings: unknown[]; key?: string } | undefined {
   const recording = recordWhere(where);
   const key = recording && `${dialectKey(db)}${recording.key}`;
   const known = key && conditionsSql.get(key);
-  if (known) return { sql: known, bindings: recording.values };
+  if (known) return { sql: known, bindings: recording.values, key };
   const query = db.queryBuilder().select(db.raw('1'));
   where(query);
   const { sql: probe, bindings } = query.toSQL();
   const sql = probe === 'select 1' ? MARKER : probe.startsWith(CONDITIONS_ONLY) ? `(${probe.slice(CONDITIONS_ONLY.length)})` : undefined;
   if (sql === undefined || !plainPlaceholders(probe, bindings)) return undefined;
-  if (key && sameValues(recording.values, bindings)) {
-    if (conditionsSql.size >= MAX_CONDITIONS) conditionsSql.clear();
-    conditionsSql.set(key, sql);
-  }
-  return { sql, bindings: [...bindings] };
+  if (!key || !sameValues(recording.values, bindings)) return { sql, bindings: [...bindings] };
+  if (conditionsSql.size >= MAX_CONDITIONS) conditionsSql.clear();
+  conditionsSql.set(key, sql);
+  return { sql, bindings: [...bindings], key };
 }
 
 function templateOf(query: Knex.QueryBuilder): Template | null {
@@ -184,7 +197,7 @@ function templateOf(query: Knex.QueryBuilder): Template | null {
   if (at < 0 || sql.indexOf(MARKER, at + 1) >= 0 || !plainPlaceholders(sql, bindings)) return null;
   const before = sql.slice(0, at);
   const split = before.match(/\?/g)?.length ?? 0;
-  return { before, after: sql.slice(at + MARKER.length), bindingsBefore: bindings.slice(0, split), bindingsAfter: bindings.slice(split) };
+  return { before, after: sql.slice(at + MARKER.length), bindingsBefore: bindings.slice(0, split), bindingsAfter: bindings.slice(split), finished: new Map() };
 }
 
 /** `?` placeholders in the driver's own form ($1 for PostgreSQL), as knex's toNative writes them. */

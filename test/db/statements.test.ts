@@ -81,13 +81,27 @@ t.test('selectWhere', async (t) => {
     }
   });
 
+  await t.test('the same statement in and out of a transaction (through knex, and direct where it can)', async (t) => {
+    const caller = {};
+    const byId = (min: number) => (q: Knex.QueryBuilder) => q.where('t.InsureeID', '>', min);
+    const expected = await whole(7, byId(2));
+    for (const order of [['outside', 'inside'], ['inside', 'outside']]) {
+      for (const where of order) {
+        const run = (db: Knex) => selectWhere(def, contextOf(caller), db, `page 7 ${order[0]}`, base(7), byId(2));
+        const rows = where === 'outside' ? await run(knex) : await knex.transaction((trx) => run(trx));
+        t.same(rows, expected, `${where}, after ${order[0] === where ? 'nothing' : order[0]}`);
+      }
+    }
+  });
+
   await t.test('a recording whose values are not the compiled bindings is not kept', async (t) => {
     let calls = 0;
     let compiles = 0;
     // Each call sees a new value, as a search relative to the current time would.
     const drifting = (q: Knex.QueryBuilder) => {
       if ('client' in q) compiles++;
-      q.where('t.InsureeID', '>', calls++);
+      // An operator no other test uses: its key has not been kept before.
+      q.where('t.InsureeID', '>=', calls++);
     };
     for (let i = 0; i < 3; i++) {
       calls = 3;
