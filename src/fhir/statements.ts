@@ -18,7 +18,7 @@
  */
 import type { Knex } from 'knex';
 import type { AnyResourceDefinition, RequestContext, Row } from './types.js';
-import { dialectFor, type Dialect } from '../db/dialect/index.js';
+import { dialectFor } from '../db/dialect/index.js';
 import { directSelect } from '../db/named-statements.js';
 import { recordWhere, sameValues } from './recorded-where.js';
 
@@ -29,7 +29,6 @@ interface Compiled {
   bindings: unknown[];
   /** Where the looked-up value goes in `bindings`. */
   slot: number;
-  dialect: Dialect;
 }
 
 const SENTINEL = '\u0000openimis-fhir-lookup\u0000';
@@ -68,15 +67,20 @@ export async function lookup(
   const caller = ctx.caller as object | undefined;
   if (!caller || typeof caller !== 'object') return build(db, value);
   // The same definitions may serve several databases (tests compile every query for SQL Server).
-  const statement = remembered(def, caller, `${dialectKey(db)} lookup ${kind}`, () => compile(build(db, SENTINEL), dialectFor(db)));
+  const statement = remembered(def, caller, `${dialectKey(db)} lookup ${kind}`, () => compile(build(db, SENTINEL)));
   if (!statement) return build(db, value);
   const bindings = statement.bindings.slice();
   bindings[statement.slot] = value;
   const direct = directSelect(db);
   if (direct) return (await direct(statement.native, bindings)) as Row[];
-  const raw = db.raw(statement.sql, bindings as Knex.RawBinding[]);
-  compiledFrom.set(raw, () => build(db, value));
-  return statement.dialect.rawRows(await raw) as Row[];
+  return viaKnex(db, statement.sql, bindings, () => build(db, value));
+}
+
+/** Runs compiled SQL through knex, noting the query it was compiled from (compiledFrom). */
+async function viaKnex(db: Knex, sql: string, bindings: unknown[], from: () => Knex.QueryBuilder): Promise<Row[]> {
+  const raw = db.raw(sql, bindings as Knex.RawBinding[]);
+  compiledFrom.set(raw, from);
+  return dialectFor(db).rawRows(await raw) as Row[];
 }
 
 /**
@@ -85,12 +89,12 @@ export async function lookup(
  */
 export const compiledFrom = new WeakMap<Knex.Raw, () => Knex.QueryBuilder>();
 
-function compile(query: Knex.QueryBuilder, dialect: Dialect): Compiled | null {
+function compile(query: Knex.QueryBuilder): Compiled | null {
   const compiled = query.toSQL();
   const { sql, bindings } = compiled;
   const slots = bindings.flatMap((b, i) => (b === SENTINEL ? [i] : []));
   if (slots.length !== 1 || !plainPlaceholders(sql, bindings)) return null;
-  return { sql, native: compiled.toNative().sql, bindings: [...bindings], slot: slots[0], dialect };
+  return { sql, native: compiled.toNative().sql, bindings: [...bindings], slot: slots[0] };
 }
 
 /**
@@ -161,9 +165,7 @@ export async function selectWhere(
   }
   const sql = finished.sql;
   if (direct) return (await direct((finished.native ??= positional(db, sql)), all)) as Row[];
-  const raw = db.raw(sql, all as Knex.RawBinding[]);
-  compiledFrom.set(raw, whole);
-  return dialectFor(db).rawRows(await raw) as Row[];
+  return viaKnex(db, sql, all, whole);
 }
 
 /** Conditions' SQL by dialect and recording key (recorded-where.ts); bounded, as keys depend on the request. */
