@@ -199,3 +199,13 @@ t.test('hostile search values are answered with 200 or 400, never 500', async (t
   }
   t.ok(await db('tblInsuree').count({ n: '*' }), 'the table is still there');
 });
+
+t.test('resourceType, id and meta lead the JSON, read or found, and meta is the store\'s', async (t) => {
+  const read = await server.fhir(`Patient/${head.InsureeUUID}`);
+  const found = await server.fhir(`Patient?identifier=${head.CHFID}`);
+  for (const [name, resource] of [['read', read.body], ['found', found.body.entry[0].resource]]) {
+    t.same(Object.keys(resource).slice(0, 3), ['resourceType', 'id', 'meta'], name);
+    t.equal(resource.meta.versionId, read.headers.get('etag')?.replace(/^W\/"|"$/g, ''), `${name}: the version of the row`);
+    t.ok(Object.keys(resource).length > 6, `${name}: and the rest of the Patient after them`);
+  }
+});

@@ -6,19 +6,17 @@ import type { FhirResponse } from './types.js';
 
 export function toResource(def: AnyResourceDefinition, row: Row, ctx: RequestContext): { resource: Resource; version: Version } {
   const version = versionOf(row, def.table);
-  const { resourceType, id, meta, ...rest } = def.toFhir(row, ctx);
-  // meta comes from the store, whatever the mapper set; resourceType, id and meta lead the JSON.
-  const resource = {
-    resourceType,
-    id,
-    meta: {
-      ...meta,
-      versionId: version.versionId,
-      lastUpdated: version.lastUpdated.toISOString(),
-      ...(def.profile ? { profile: [def.profile] } : {}),
-    },
-    ...rest,
-  } as Resource;
+  const mapped = def.toFhir(row, ctx);
+  // meta comes from the store, whatever the mapper set; resourceType, id and meta lead the JSON (the
+  // spread keeps the places they already have). Not a rest destructuring: JSON.stringify wrote the
+  // object that made more slowly (9k instructions of a read of 653k, by callgrind).
+  const resource = { resourceType: mapped.resourceType, id: mapped.id, meta: undefined, ...mapped } as Resource;
+  resource.meta = {
+    ...mapped.meta,
+    versionId: version.versionId,
+    lastUpdated: version.lastUpdated.toISOString(),
+    ...(def.profile ? { profile: [def.profile] } : {}),
+  };
   return { resource, version };
 }
 
