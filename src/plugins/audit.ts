@@ -85,8 +85,8 @@ const RANDOM = new Uint8Array(4096);
 let drawn = RANDOM.length;
 
 /**
- * A version 7 UUID (RFC 9562): the millisecond time first, then random bits (74, as a v4 UUID has
- * 122). Events then land at the right end of the table's UUID index instead of at random pages of it,
+ * A version 7 UUID (RFC 9562): the millisecond time first, then 74 random bits (rand_a and rand_b).
+ * Events then land at the right end of the table's UUID index instead of at random pages of it,
  * which made each insert several times dearer for PostgreSQL once the trail outgrew memory.
  * Written digit pair by digit pair: the time in two 24-bit halves, as the hex of a number past 2^31
  * (and randomUUID, sliced) cost several times as much, on every request.
