@@ -40,6 +40,26 @@ t.test('direct SELECTs on PostgreSQL', { skip: testEngine !== 'postgresql' && 'P
     t.ok(rows.every((row) => row.village_name === 'V' && 'CHFID' in row));
   });
 
+  await t.test('columns of any name are properties of that name, as through knex', async (t) => {
+    const statements = [
+      `select 1 as "a""b", 2 as "back\\slash", 3 as "line
+break", 4 as "ünï ✓", 5 as "constructor", 6 as "toString", 7 as "}); throw 1; ({", null::text as "n", 'x'::text as "${'c'.repeat(63)}"`,
+      'select 1 as a, 2 as b, 3 as a',
+      `select 1 as "__proto__", 'p'::text as "own"`,
+    ];
+    for (const statement of statements) {
+      const expected = ((await knex.raw(statement)) as { rows: Record<string, unknown>[] }).rows;
+      for (let i = 0; i < 3; i++) {
+        const [row] = await direct(statement, []);
+        t.same(Object.entries(row), Object.entries(expected[0]), `${statement.slice(0, 40)}: run ${i + 1}`);
+        t.equal(Object.getPrototypeOf(row), Object.prototype, 'a plain object');
+      }
+    }
+    const [row] = await direct(statements[2], []);
+    t.ok(Object.hasOwn(row, '__proto__'), '__proto__ is an own column');
+    t.equal(Object.getOwnPropertyDescriptor(row, '__proto__')?.value, 1);
+  });
+
   await t.test('an error from the server rejects, and the pool goes on', async (t) => {
     const failing = 'select "InsureeID" / ("InsureeID" - $1::int) as q from "tblInsuree" where "InsureeID" <= $1::int order by 1';
     for (let i = 0; i < 12; i++) await t.rejects(direct(failing, [3]), { code: '22012' }, 'division by zero');
