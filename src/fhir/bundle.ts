@@ -1,5 +1,6 @@
 /** Bundles the engine returns: searchset and history (http://hl7.org/fhir/R4/bundle.html). */
 import type { Bundle, BundleEntry, BundleLink, FhirResource } from 'fhir/r4.js';
+import { isoInstant } from './instant-text.js';
 
 export function searchset(
   resources: FhirResource[],
@@ -43,7 +44,7 @@ export function history(items: HistoryItem[], opts: { baseUrl: string; links: Bu
         response: {
           status: method === 'POST' ? '201' : method === 'DELETE' ? '204' : '200',
           etag: `W/"${versionId}"`,
-          lastModified: lastUpdated.toISOString(),
+          lastModified: isoInstant(lastUpdated),
         },
       };
     }),

@@ -8,6 +8,7 @@ import { randomFillSync } from 'node:crypto';
 import type { FastifyRequest, FastifyReply } from 'fastify';
 import type { Knex } from 'knex';
 import { dialectFor, type BulkColumn } from '../db/dialect/index.js';
+import { isoInstant } from '../fhir/instant-text.js';
 
 const FLUSH_MS = 500;
 const FLUSH_SIZE = 200;
@@ -150,9 +151,11 @@ export const auditPlugin = fp(
       const body = request.body as { username?: unknown } | undefined;
       const username = caller?.username ?? (subtype === 'login' && typeof body?.username === 'string' ? body.username : null);
       if (buffer.length >= MAX_BUFFER) return; // the database is not keeping up; the log still has the request
+      const now = Date.now();
       buffer.push({
-        AuditEventUUID: timeOrderedUuid(),
-        ValidityFrom: new Date(),
+        AuditEventUUID: timeOrderedUuid(now),
+        // As text: JSON.stringify wrote a Date through toISOString, V8's dearer formatting.
+        ValidityFrom: isoInstant(new Date(now)),
         AuditUserID: caller?.userId ?? -1,
         Action: actionOf(request.method, subtype),
         Subtype: subtype,

@@ -29,7 +29,8 @@ export interface Dialect {
   /**
    * One INSERT of many rows of the same columns (the audit trail's batches; at most 100 rows of up
    * to 20 columns, within SQL Server's 2,100 parameters). Values must suit the column kinds given
-   * and survive JSON (strings, numbers, Dates, null).
+   * and survive JSON (strings, numbers, Dates, null); a timestamp may also be ISO 8601 text with its
+   * zone (isoInstant). Properties that name no column are left out.
    */
   insertRows(db: Knex, table: string, columns: readonly BulkColumn[], rows: readonly Record<string, unknown>[]): Knex.Raw | Knex.QueryBuilder;
   /**

@@ -15,7 +15,15 @@ export const mssql: Dialect = {
   equalsSensitive: (db, column, value) =>
     db.raw('(?? = ? and ?? collate Latin1_General_CS_AS = ?)', [column, value, column, value]),
   readUuid: (value) => String(value ?? '').toLowerCase(),
-  insertRows: (db, table, _columns, rows) => db(table).insert(rows as never),
+  // tedious sends text as nvarchar, and SQL Server's datetime2 does not take ISO text with a zone.
+  insertRows: (db, table, columns, rows) =>
+    db(table).insert(
+      rows.map((row) => {
+        const values: Record<string, unknown> = {};
+        for (const { name, kind } of columns) values[name] = kind === 'timestamp' && typeof row[name] === 'string' ? new Date(row[name]) : row[name];
+        return values;
+      }) as never,
+    ),
   // Delayed durability needs a database-level ALLOW that an openIMIS database does not have.
   relaxCommit: () => undefined,
   rawRows: (result) => result as Record<string, unknown>[],

@@ -3,6 +3,7 @@ import type { FhirResource as Resource } from 'fhir/r4.js';
 import type { AnyResourceDefinition, RequestContext, Row } from '../types.js';
 import { versionOf, type Version } from '../store.js';
 import type { FhirResponse } from './types.js';
+import { httpDate, isoInstant } from '../instant-text.js';
 
 export function toResource(def: AnyResourceDefinition, row: Row, ctx: RequestContext): { resource: Resource; version: Version } {
   const version = versionOf(row, def.table);
@@ -14,7 +15,7 @@ export function toResource(def: AnyResourceDefinition, row: Row, ctx: RequestCon
   resource.meta = {
     ...mapped.meta,
     versionId: version.versionId,
-    lastUpdated: version.lastUpdated.toISOString(),
+    lastUpdated: isoInstant(version.lastUpdated),
     ...(def.profile ? { profile: [def.profile] } : {}),
   };
   return { resource, version };
@@ -41,7 +42,7 @@ export async function materialise(def: AnyResourceDefinition, row: Row, ctx: Req
 export function versionHeaders(resource: Resource, version: Version, ctx: RequestContext): Record<string, string> {
   return {
     etag: `W/"${version.versionId}"`,
-    'last-modified': version.lastUpdated.toUTCString(),
+    'last-modified': httpDate(version.lastUpdated),
     'content-location': `${ctx.baseUrl}/${resource.resourceType}/${resource.id}/_history/${version.versionId}`,
   };
 }
