@@ -63,6 +63,20 @@ function applySimple(w: Where, param: Simple, ctx: SqlContext) {
   return via ? viaIn(w, ctx.db, via, anyValue) : anyValue(w);
 }
 
+type TokenDecl = Extract<SearchParamDecl, { type: 'token' }>;
+/** A token parameter's columns, each with the parameter's hop unless it has its own. */
+const tokensByDecl = new WeakMap<TokenDecl, TokenDecl['tokens']>();
+
+/**
+ * Made once per declaration (search parameters are data that never change): copied on every
+ * search, the columns came out in new shapes each time, and reading them missed V8's inline caches.
+ */
+function tokensOf(decl: TokenDecl): TokenDecl['tokens'] {
+  let tokens = tokensByDecl.get(decl);
+  if (!tokens) tokensByDecl.set(decl, (tokens = decl.tokens.map((token) => ({ ...token, via: token.via ?? decl.via }))));
+  return tokens;
+}
+
 function matchOne(w: Where, param: Simple, value: string, ctx: SqlContext) {
   const { db, dialect } = ctx;
   const decl = param.decl;
@@ -71,7 +85,7 @@ function matchOne(w: Where, param: Simple, value: string, ctx: SqlContext) {
     case 'string':
       return stringMatch(w, decl.columns, param.modifier, value, db, dialect);
     case 'token': {
-      const tokens = decl.tokens.map((token) => ({ ...token, via: token.via ?? decl.via }));
+      const tokens = tokensOf(decl);
       if (param.modifier === 'not') {
         return w.whereNot((n) => tokenMatch(n, tokens, value, ctx, { negated: true })).orWhere((n) => tokensAbsent(n, tokens, ctx));
       }
@@ -98,7 +112,7 @@ function matchOne(w: Where, param: Simple, value: string, ctx: SqlContext) {
 function missing(w: Where, decl: SearchParamDecl, isMissing: boolean, ctx: SqlContext) {
   if (decl.type === 'reference' && decl.constant !== undefined) return isMissing ? w.whereRaw('1 = 0') : w;
   if (decl.type === 'token') {
-    const tokens = decl.tokens.map((token) => ({ ...token, via: token.via ?? decl.via }));
+    const tokens = tokensOf(decl);
     if (isMissing) return tokensAbsent(w, tokens, ctx);
     return w.where((any) => {
       for (const token of tokens) {
