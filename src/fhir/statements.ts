@@ -21,6 +21,7 @@ import type { AnyResourceDefinition, RequestContext, Row } from './types.js';
 import { dialectFor } from '../db/dialect/index.js';
 import { directSelect } from '../db/named-statements.js';
 import { recordWhere, sameValues } from './recorded-where.js';
+import { BoundedMap } from './bounded-map.js';
 
 interface Compiled {
   sql: string;
@@ -34,16 +35,15 @@ interface Compiled {
 const SENTINEL = '\u0000openimis-fhir-lookup\u0000';
 /** Entries per definition and caller: lookups are a handful, search shapes depend on the request. */
 const MAX_ENTRIES = 100;
-const compiled = new WeakMap<AnyResourceDefinition, WeakMap<object, Map<string, unknown>>>();
+const compiled = new WeakMap<AnyResourceDefinition, WeakMap<object, BoundedMap<string, unknown>>>();
 
 /** The entry of a definition, caller and key (which names the dialect), made once. */
 function remembered<T>(def: AnyResourceDefinition, caller: object, key: string, make: () => T): T {
   let byCaller = compiled.get(def);
   if (!byCaller) compiled.set(def, (byCaller = new WeakMap()));
   let entries = byCaller.get(caller);
-  if (!entries) byCaller.set(caller, (entries = new Map()));
+  if (!entries) byCaller.set(caller, (entries = new BoundedMap(MAX_ENTRIES)));
   if (entries.has(key)) return entries.get(key) as T;
-  if (entries.size >= MAX_ENTRIES) entries.clear();
   const made = make();
   entries.set(key, made);
   return made;
@@ -122,7 +122,7 @@ interface Template {
    * the same string each time, so that naming its statement costs a lookup by a hash already
    * computed, not a concatenation, a rewrite of its placeholders and a hash of the whole text.
    */
-  finished: Map<string, { sql: string; native?: string }>;
+  finished: BoundedMap<string, { sql: string; native?: string }>;
 }
 
 const MARKER = '1 = 1 /* search conditions */';
@@ -158,10 +158,7 @@ export async function selectWhere(
   let finished = conditions.key === undefined ? undefined : template.finished.get(conditions.key);
   if (!finished) {
     finished = { sql: template.before + conditions.sql + template.after };
-    if (conditions.key !== undefined) {
-      if (template.finished.size >= MAX_ENTRIES) template.finished.clear();
-      template.finished.set(conditions.key, finished);
-    }
+    if (conditions.key !== undefined) template.finished.set(conditions.key, finished);
   }
   const sql = finished.sql;
   if (direct) return (await direct((finished.native ??= positional(db, sql)), all)) as Row[];
@@ -169,8 +166,7 @@ export async function selectWhere(
 }
 
 /** Conditions' SQL by dialect and recording key (recorded-where.ts); bounded, as keys depend on the request. */
-const conditionsSql = new Map<string, string>();
-const MAX_CONDITIONS = 1000;
+const conditionsSql = new BoundedMap<string, string>(1000);
 
 /**
  * The conditions `where` adds, as SQL for the marker's place and their bindings: from a recording
@@ -188,7 +184,6 @@ function conditionsOf(db: Knex, where: (qb: Knex.QueryBuilder) => void): { sql: 
   const sql = probe === 'select 1' ? MARKER : probe.startsWith(CONDITIONS_ONLY) ? `(${probe.slice(CONDITIONS_ONLY.length)})` : undefined;
   if (sql === undefined || !plainPlaceholders(probe, bindings)) return undefined;
   if (!key || !sameValues(recording.values, bindings)) return { sql, bindings: [...bindings] };
-  if (conditionsSql.size >= MAX_CONDITIONS) conditionsSql.clear();
   conditionsSql.set(key, sql);
   return { sql, bindings: [...bindings], key };
 }
@@ -199,7 +194,7 @@ function templateOf(query: Knex.QueryBuilder): Template | null {
   if (at < 0 || sql.indexOf(MARKER, at + 1) >= 0 || !plainPlaceholders(sql, bindings)) return null;
   const before = sql.slice(0, at);
   const split = before.match(/\?/g)?.length ?? 0;
-  return { before, after: sql.slice(at + MARKER.length), bindingsBefore: bindings.slice(0, split), bindingsAfter: bindings.slice(split), finished: new Map() };
+  return { before, after: sql.slice(at + MARKER.length), bindingsBefore: bindings.slice(0, split), bindingsAfter: bindings.slice(split), finished: new BoundedMap(MAX_ENTRIES) };
 }
 
 /** `?` placeholders in the driver's own form ($1 for PostgreSQL), as knex's toNative writes them. */
