@@ -3,7 +3,7 @@ import t from 'tap';
 import { Prng, Weighted } from '../../src/db/generator/prng.js';
 import { ChfidPool, isValidChfid } from '../../src/db/generator/families.js';
 import { locationCodes } from '../../src/db/generator/locations.js';
-import { copyLine } from '../../src/db/generator/copy.js';
+import { copyLine } from '../../src/db/copy-text.js';
 import { addMonths, dayOf, isoDay, stamp, yearsBetween } from '../../src/db/generator/dates.js';
 import { checkColumns } from '../../src/db/generator/index.js';
 

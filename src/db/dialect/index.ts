@@ -27,19 +27,13 @@ export interface Dialect {
   /** Normalises a UUID read from the driver (SQL Server returns upper case). */
   readUuid(value: unknown): string;
   /**
-   * One INSERT of many rows of the same columns (the audit trail's batches; at most 100 rows of up
-   * to 20 columns, within SQL Server's 2,100 parameters). Values must suit the column kinds given
-   * and survive JSON (strings, numbers, Dates, null); a timestamp may also be ISO 8601 text with its
-   * zone (isoInstant). Properties that name no column are left out.
+   * Appends rows of the same columns to a table, all or none, in a transaction that commits without
+   * waiting for its log to reach the disk where the engine allows it (a crash may lose it): for the
+   * audit trail's batches, which are no more durable than that anyway, held in memory for up to half
+   * a second. Each row gives its values in the order of `columns`; a timestamp is ISO 8601 text with
+   * its zone (isoInstant).
    */
-  insertRows(db: Knex, table: string, columns: readonly BulkColumn[], rows: readonly Record<string, unknown>[]): Knex.Raw | Knex.QueryBuilder;
-  /**
-   * The statement that lets the current transaction commit without waiting for its log to reach the
-   * disk (a crash may lose it), for writes that are no more durable than that anyway (the audit
-   * trail's batches, already held in memory for up to half a second). Undefined where the engine
-   * has no such setting per transaction.
-   */
-  relaxCommit(trx: Knex): Knex.Raw | undefined;
+  appendRows(db: Knex, table: string, columns: readonly BulkColumn[], rows: readonly BulkRow[]): Promise<void>;
   /** The rows of a `db.raw` SELECT (the drivers shape raw results differently). */
   rawRows(result: unknown): Record<string, unknown>[];
 }
@@ -48,6 +42,8 @@ export interface BulkColumn {
   name: string;
   kind: 'text' | 'integer' | 'timestamp';
 }
+
+export type BulkRow = readonly (string | number | null)[];
 
 /** Escapes LIKE wildcards in user input so that only the wildcards we add have meaning. */
 export function escapeLike(value: string): string {

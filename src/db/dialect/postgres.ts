@@ -1,5 +1,16 @@
 /** PostgreSQL (and PGlite): quoted mixed-case identifiers, case-sensitive text, varchar UUIDs. */
+import type pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import copyStreams from 'pg-copy-streams';
+import ClientPgLite from 'knex-pglite';
 import type { Dialect } from './index.js';
+import { copyLine, copyStatement } from '../copy-text.js';
+
+/** The knex client's pool, by which a connection is borrowed for what knex cannot send (COPY). */
+interface PooledClient<Connection> {
+  acquireConnection(): Promise<Connection>;
+  releaseConnection(connection: Connection): Promise<unknown>;
+}
 
 export const postgres: Dialect = {
   name: 'postgresql',
@@ -8,26 +19,22 @@ export const postgres: Dialect = {
   equalsInsensitive: (db, column, value) => db.raw('lower(??) = lower(?)', [column, value]),
   equalsSensitive: (db, column, value) => db.raw('?? = ?', [column, value]),
   readUuid: (value) => String(value ?? '').toLowerCase(),
-  // One JSON parameter for all the rows, turned into typed rows by the server
-  // (json_populate_recordset takes the column types from the table itself). knex's multi-row insert
-  // sent a parameter per value (1,500 for 100 audit events), and an array per column still cost the
-  // driver a serialisation per value: JSON.stringify does the whole batch natively. Its list of
-  // property names keeps only the table's columns, without a copy of each row; a column a row lacks
-  // is left out of its JSON object, which json_populate_recordset reads as NULL. The values are
-  // scalars (BulkColumn), so the list cannot filter inside one.
-  insertRows(db, table, columns, rows) {
-    const names = columns.map(() => '??').join(', ');
-    const json = JSON.stringify(rows, columns.map((c) => c.name));
-    return db.raw(`insert into ?? (${names}) select ${names} from json_populate_recordset(null::??, ?)`, [
-      table,
-      ...columns.map((c) => c.name),
-      ...columns.map((c) => c.name),
-      table,
-      json,
-    ] as never);
+  // COPY: PostgreSQL's cheapest way in. An INSERT from one JSON parameter (json_populate_recordset)
+  // cost the server 17 µs an audit event, COPY 12 µs (measured); it also spares the driver
+  // JSON.stringify with its list of property names, one of V8's slow paths.
+  async appendRows(db, table, columns, rows) {
+    if (db.isTransaction) throw new Error('appendRows runs its own transaction');
+    const text = rows.map(copyLine).join('');
+    const names = columns.map((c) => c.name);
+    const client = db.client as PooledClient<pg.Client | PGlite>;
+    const connection = await client.acquireConnection();
+    try {
+      if (client instanceof ClientPgLite) await copyIntoPglite(connection as PGlite, table, names, text);
+      else await copyIntoPostgres(connection as pg.Client, table, names, text);
+    } finally {
+      await client.releaseConnection(connection);
+    }
   },
-  // The WAL flush at commit was most of PostgreSQL's CPU per audit event (measured).
-  relaxCommit: (trx) => trx.raw('set local synchronous_commit to off'),
   rawRows: (result) => (result as { rows: Record<string, unknown>[] }).rows,
   async estimateCount(db, query) {
     const { sql, bindings } = query.toSQL();
@@ -39,3 +46,26 @@ export const postgres: Dialect = {
     return Number.isFinite(estimate) ? estimate : undefined;
   },
 };
+
+/** COPY FROM STDIN in a transaction of its own, which does not wait for the disk at commit. */
+async function copyIntoPostgres(connection: pg.Client, table: string, columns: string[], text: string) {
+  try {
+    // The WAL flush at commit was most of PostgreSQL's CPU per audit event (measured).
+    await connection.query('begin; set local synchronous_commit to off');
+    await new Promise<void>((resolve, reject) => {
+      const copy = connection.query(copyStreams.from(copyStatement(table, columns)));
+      copy.on('finish', resolve);
+      copy.on('error', reject);
+      copy.end(text);
+    });
+    await connection.query('commit');
+  } catch (error) {
+    await connection.query('rollback').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** PGlite, the embedded default, takes COPY from an in-memory file ('/dev/blob'). */
+async function copyIntoPglite(connection: PGlite, table: string, columns: string[], text: string) {
+  await connection.transaction((tx) => tx.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([text]) }));
+}

@@ -8,8 +8,9 @@ import { once } from 'node:events';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { PGlite } from '@electric-sql/pglite';
+import { copyLine, copyStatement, type CopyValue } from '../copy-text.js';
 
-export type Value = string | number | boolean | null | undefined;
+export type Value = CopyValue;
 
 /** One table being loaded. `row` is synchronous; the caller awaits `LoadTarget.drain()` now and then. */
 export interface TableSink {
@@ -37,28 +38,6 @@ export interface LoadTarget {
   /** Opens, fills and closes a table in one go (for small tables). */
   load(table: string, columns: readonly string[], rows: Iterable<readonly Value[]>): Promise<TableStats>;
   readonly stats: TableStats[];
-}
-
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-const ESCAPE_ALL = /[\\\t\n\r]/g;
-
-/** One COPY text line (with its newline). */
-export function copyLine(values: readonly Value[]): string {
-  let line = '';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (i > 0) line += '\t';
-    if (v === null || v === undefined) line += '\\N';
-    else if (typeof v === 'string') line += NEEDS_ESCAPE.test(v) ? v.replace(ESCAPE_ALL, (c) => ESCAPES[c]) : v;
-    else if (typeof v === 'boolean') line += v ? 't' : 'f';
-    else line += String(v);
-  }
-  return line + '\n';
-}
-
-export function copyStatement(table: string, columns: readonly string[], source = 'STDIN'): string {
-  return `COPY "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) FROM ${source}`;
 }
 
 const CHUNK = 256 * 1024;
