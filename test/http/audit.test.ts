@@ -51,6 +51,21 @@ t.test('events keep any text they are given, exactly, and their time', async (t)
   t.match(login?.AuditEventUUID, /^[0-9a-f]{8}-[0-9a-f]{4}-7/, 'a time-ordered (version 7) UUID');
 });
 
+t.test('text the database cannot hold as given does not cost the batch its other events', async (t) => {
+  const before = Date.now();
+  // PostgreSQL text holds no U+0000, and UTF-8 no lone surrogate: both arrive as U+FFFD.
+  const username = 'nul\u0000 tab\t line\n surrogate\ud800 end';
+  await fetch(`${server.base}/login/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'x' }) });
+  t.equal((await server.fhir(`Patient/${DEMO.headInsuree.uuid}`)).status, 200);
+  await server.app.flushAudit();
+  const rows = await server.db.knex('fhir_audit_event').where('ValidityFrom', '>=', new Date(before - 1000));
+  t.ok(
+    rows.some((r) => r.Subtype === 'login' && r.Username === 'nul\uFFFD tab\t line\n surrogate\uFFFD end'),
+    'the login, with U+FFFD for what PostgreSQL cannot store',
+  );
+  t.ok(rows.some((r) => r.Subtype === 'read' && r.ResourceId === DEMO.headInsuree.uuid), 'the read of the same batch');
+});
+
 t.test('each interaction is recorded with its subtype and action, however often its route is used', async (t) => {
   const patient = DEMO.headInsuree;
   const before = Date.now();
