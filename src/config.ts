@@ -24,6 +24,11 @@ export interface DbConfig {
   /** Load the demo dataset when the embedded database is created. */
   demoDataset: boolean;
   poolMax: number;
+  /**
+   * Milliseconds a query waits for a free pooled connection (DB_POOL_TIMEOUT) before it fails and
+   * its request is answered 503; knex's own default, 60 s, when not given.
+   */
+  poolTimeoutMs?: number;
 }
 
 export interface Config {
@@ -126,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = loadEnv()):
     pgliteDir: get('PGLITE_DIR') ?? './data/pglite',
     demoDataset: bool('DEMO_DATASET', true),
     poolMax: int('DB_POOL_MAX', 10, 1, 200),
+    poolTimeoutMs: int('DB_POOL_TIMEOUT', 10_000, 100, 600_000),
   };
   if (engine === 'mssql' && !get('DB_HOST')) problems.push('DB_HOST is required when DB_ENGINE is mssql');
 

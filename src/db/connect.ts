@@ -48,6 +48,7 @@ export function knexConfig(db: DbConfig): Knex.Config {
         client: NamedStatementsClient as unknown as typeof Knex.Client,
         connection: { host: db.host, port: db.port, database: db.name, user: db.user, password: db.password, ...db.options },
         pool: { min: 0, max: db.poolMax, afterCreate: configureSession },
+        acquireConnectionTimeout: db.poolTimeoutMs,
       };
     case 'mssql':
       return {
@@ -61,6 +62,7 @@ export function knexConfig(db: DbConfig): Knex.Config {
           options: { encrypt: false, trustServerCertificate: true, ...db.options },
         },
         pool: { min: 0, max: db.poolMax },
+        acquireConnectionTimeout: db.poolTimeoutMs,
       };
     case 'pglite':
       return { client: ClientPgLite as unknown as typeof Knex.Client, dialect: 'postgres', connection: {} };
@@ -79,10 +81,11 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<
   return pglite;
 }
 
-export function knexOverPglite(pglite: PGlite): Knex {
+export function knexOverPglite(pglite: PGlite, poolTimeoutMs?: number): Knex {
   return knexFactory({
     client: ClientPgLite as unknown as typeof Knex.Client,
     dialect: 'postgres',
+    acquireConnectionTimeout: poolTimeoutMs,
     connection: () => ({ pglite }) as unknown as Knex.StaticConnectionConfig,
   });
 }
@@ -104,7 +107,7 @@ export async function openDatabase(db: DbConfig): Promise<Knex> {
   }
   const isNew = !existsSync(join(db.pgliteDir, 'PG_VERSION'));
   mkdirSync(db.pgliteDir, { recursive: true });
-  const knex = knexOverPglite(await openPglite(db.pgliteDir));
+  const knex = knexOverPglite(await openPglite(db.pgliteDir), db.poolTimeoutMs);
   if (isNew) await initialiseDatabase(knex, db.demoDataset);
   else await migrateOwnTables(knex);
   return knex;

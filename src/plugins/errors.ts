@@ -34,6 +34,15 @@ function statusOfDatabaseError(error: { code?: unknown }): number | undefined {
   return undefined;
 }
 
+/**
+ * The database cannot take the request now: no pooled connection came free within DB_POOL_TIMEOUT
+ * (knex's KnexTimeoutError), or PostgreSQL refused a new connection (SQLSTATE 53300 too many
+ * connections, 57P03 starting up or shutting down). The client may retry: 503 with Retry-After.
+ */
+function isOverloaded(error: { name?: unknown; code?: unknown }): boolean {
+  return error.name === 'KnexTimeoutError' || error.code === '53300' || error.code === '57P03';
+}
+
 export const errorsPlugin = fp(
   async (app) => {
     app.setErrorHandler(async (error: FastifyError | FhirError, request, reply) => {
@@ -46,6 +55,11 @@ export const errorsPlugin = fp(
         request.log.warn({ err: error }, 'database refused a value');
         const diagnostics = dbStatus === 409 ? 'The change conflicts with existing data' : 'A value is not acceptable to the database';
         return sendFhir(request, reply, dbStatus, operationOutcome([{ code: CODE_BY_STATUS[dbStatus], diagnostics }]));
+      }
+      if (isOverloaded(error)) {
+        request.log.warn({ err: error }, 'database busy');
+        reply.header('retry-after', '1');
+        return sendFhir(request, reply, 503, operationOutcome([{ code: 'transient', diagnostics: 'The server is busy; retry shortly' }]));
       }
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
       if (status >= 500) {

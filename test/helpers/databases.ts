@@ -65,12 +65,15 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A private copy of the demo database for one test file. */
-export async function openTestDatabase(): Promise<TestDatabase> {
+/**
+ * A private copy of the demo database for one test file, with the server's own pool settings unless
+ * given (PGlite has one connection).
+ */
+export async function openTestDatabase(pool: { max?: number; timeoutMs?: number } = {}): Promise<TestDatabase> {
   if (testEngine === 'pglite') {
     if (!existsSync(SNAPSHOT)) await prepareTemplates();
     const pglite = await openPglite(undefined, new Blob([readFileSync(SNAPSHOT)]));
-    const knex = knexOverPglite(pglite);
+    const knex = knexOverPglite(pglite, pool.timeoutMs);
     return { knex, engine: 'pglite', drop: () => knex.destroy() };
   }
   const name = `openimis_fhir_test_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -81,7 +84,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     await admin.destroy();
   }
   // The server's own PostgreSQL client (named statements, session settings, direct SELECTs).
-  const knex = knexFactory(knexConfig({ engine: 'postgresql', ...PG, name, options: {}, pgliteDir: '', demoDataset: false, poolMax: 10 }));
+  const knex = knexFactory(knexConfig({ engine: 'postgresql', ...PG, name, options: {}, pgliteDir: '', demoDataset: false, poolMax: pool.max ?? 10, poolTimeoutMs: pool.timeoutMs }));
   return {
     knex,
     engine: 'postgresql',
