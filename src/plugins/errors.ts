@@ -35,12 +35,12 @@ function statusOfDatabaseError(error: { code?: unknown }): number | undefined {
 }
 
 /**
- * No pooled connection came free within DB_POOL_TIMEOUT (knex's KnexTimeoutError): the database is
- * busy, or refuses new connections (the pool retries creating one until that timeout). The client
- * may retry: 503 with Retry-After.
+ * The database cannot take the request now: no pooled connection came free within DB_POOL_TIMEOUT
+ * (knex's KnexTimeoutError), or PostgreSQL refused a new connection (SQLSTATE 53300 too many
+ * connections, 57P03 starting up or shutting down). The client may retry: 503 with Retry-After.
  */
-function isOverloaded(error: { name?: unknown }): boolean {
-  return error.name === 'KnexTimeoutError';
+function isOverloaded(error: { name?: unknown; code?: unknown }): boolean {
+  return error.name === 'KnexTimeoutError' || error.code === '53300' || error.code === '57P03';
 }
 
 export const errorsPlugin = fp(
