@@ -67,9 +67,9 @@ export interface TestDatabase {
 
 /**
  * A private copy of the demo database for one test file, with the server's own pool settings unless
- * given (PGlite has one connection).
+ * given (PGlite has one connection), as PostgreSQL's own user unless given.
  */
-export async function openTestDatabase(pool: { max?: number; timeoutMs?: number } = {}): Promise<TestDatabase> {
+export async function openTestDatabase(pool: { max?: number; timeoutMs?: number; user?: string } = {}): Promise<TestDatabase> {
   if (testEngine === 'pglite') {
     if (!existsSync(SNAPSHOT)) await prepareTemplates();
     const pglite = await openPglite(undefined, new Blob([readFileSync(SNAPSHOT)]));
@@ -84,7 +84,7 @@ export async function openTestDatabase(pool: { max?: number; timeoutMs?: number 
     await admin.destroy();
   }
   // The server's own PostgreSQL client (named statements, session settings, direct SELECTs).
-  const knex = knexFactory(knexConfig({ engine: 'postgresql', ...PG, name, options: {}, pgliteDir: '', demoDataset: false, poolMax: pool.max ?? 10, poolTimeoutMs: pool.timeoutMs }));
+  const knex = knexFactory(knexConfig({ engine: 'postgresql', ...PG, user: pool.user ?? PG.user, name, options: {}, pgliteDir: '', demoDataset: false, poolMax: pool.max ?? 10, poolTimeoutMs: pool.timeoutMs }));
   return {
     knex,
     engine: 'postgresql',
