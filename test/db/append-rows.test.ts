@@ -3,7 +3,7 @@
  * NULL, text that COPY or JSON would have to escape, all or none, and the borrowed connection
  * given back in a usable state. SQL Server's statement at the SQL level.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { openTestDatabase } from '../helpers/databases.js';
 import type { Knex } from 'knex';
 import { checkStatement, compileOnlyMssqlKnex, toMssqlStatement, type Compiled } from '../helpers/mssql-capture.js';
@@ -28,16 +28,22 @@ const AWKWARD = [
   '\\\\t',
 ];
 
-t.test('appendRows writes each row as given', async (t) => {
+/** A test database with fhir_test_bulk, the table of `columns` (Name of five characters at most, unique, if asked). */
+async function tableOfColumns(t: Test, { uniqueShortName = false } = {}): Promise<Knex> {
   const db = await openTestDatabase();
   t.teardown(() => db.drop());
-  const { knex } = db;
-  await knex.schema.createTable('fhir_test_bulk', (table) => {
-    table.text('Name');
+  await db.knex.schema.createTable('fhir_test_bulk', (table) => {
+    if (uniqueShortName) table.string('Name', 5).unique();
+    else table.text('Name');
     table.integer('Count');
     table.timestamp('At', { useTz: true });
     table.text('Note');
   });
+  return db.knex;
+}
+
+t.test('appendRows writes each row as given', async (t) => {
+  const knex = await tableOfColumns(t);
   const rows: BulkRow[] = [
     ...AWKWARD.map((name, i): BulkRow => [name, i, at.toISOString(), `note ${i}`]),
     [null, 100, '2026-03-04T07:06:07.089+02:00', null],
@@ -62,15 +68,7 @@ t.test('appendRows writes each row as given', async (t) => {
 });
 
 t.test('appendRows writes all or none, and the connection it borrowed goes on working', async (t) => {
-  const db = await openTestDatabase();
-  t.teardown(() => db.drop());
-  const { knex } = db;
-  await knex.schema.createTable('fhir_test_bulk', (table) => {
-    table.string('Name', 5).unique();
-    table.integer('Count');
-    table.timestamp('At', { useTz: true });
-    table.text('Note');
-  });
+  const knex = await tableOfColumns(t, { uniqueShortName: true });
   const dialect = dialectFor(knex);
   const failures: [string, BulkRow[]][] = [
     ['a duplicate', [['a', 1, at.toISOString(), null], ['a', 2, at.toISOString(), null]]],
@@ -90,15 +88,7 @@ t.test('appendRows writes all or none, and the connection it borrowed goes on wo
 });
 
 t.test('concurrent appends each land whole', async (t) => {
-  const db = await openTestDatabase();
-  t.teardown(() => db.drop());
-  const { knex } = db;
-  await knex.schema.createTable('fhir_test_bulk', (table) => {
-    table.text('Name');
-    table.integer('Count');
-    table.timestamp('At', { useTz: true });
-    table.text('Note');
-  });
+  const knex = await tableOfColumns(t);
   const dialect = dialectFor(knex);
   await Promise.all(
     Array.from({ length: 8 }, (_, b) =>
