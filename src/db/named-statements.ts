@@ -62,7 +62,11 @@ async function reparsedIfStale<T>(connection: pg.Client, name: string, run: () =
 }
 
 type Row = Record<string, unknown>;
-type PooledClient = { acquireConnection(): Promise<pg.Client>; releaseConnection(connection: pg.Client): Promise<unknown> };
+/** A knex client's pool, from which a connection is borrowed for what knex's query runner does not send. */
+export interface PooledClient<Connection = pg.Client> {
+  acquireConnection(): Promise<Connection>;
+  releaseConnection(connection: Connection): Promise<unknown>;
+}
 type DirectSelect = (sql: string, values: unknown[]) => Promise<Row[]>;
 
 /**

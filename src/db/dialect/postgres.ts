@@ -5,12 +5,7 @@ import copyStreams from 'pg-copy-streams';
 import ClientPgLite from 'knex-pglite';
 import type { Dialect } from './index.js';
 import { copyLine, copyStatement } from '../copy-text.js';
-
-/** The knex client's pool, by which a connection is borrowed for what knex cannot send (COPY). */
-interface PooledClient<Connection> {
-  acquireConnection(): Promise<Connection>;
-  releaseConnection(connection: Connection): Promise<unknown>;
-}
+import type { PooledClient } from '../named-statements.js';
 
 export const postgres: Dialect = {
   name: 'postgresql',
