@@ -5,11 +5,11 @@
  */
 import fp from 'fastify-plugin';
 import helmet from '@fastify/helmet';
-import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { forbidden, FhirError } from '../fhir/outcome.js';
+import { registerCors } from './cors.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -33,12 +33,13 @@ export const hardeningPlugin = fp(
 
     const trusted = new Set(config.hosts.map((h) => h.replace(/\/+$/, '')));
     // Without trusted origins, DEV lets any browser origin call the API and PROD none.
-    await app.register(cors, {
-      origin: trusted.size ? [...trusted] : config.mode === 'DEV',
+    const anyOrigin = !trusted.size && config.mode === 'DEV';
+    registerCors(app, {
+      allows: (origin) => anyOrigin || trusted.has(origin),
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Prefer', 'If-Match', 'If-None-Match', 'If-None-Exist', 'If-Modified-Since', 'X-Request-Id'],
       exposedHeaders: ['Location', 'ETag', 'Last-Modified', 'Content-Location', 'X-Request-Id'],
-      maxAge: 600,
+      maxAgeSeconds: 600,
     });
     // CSRF: a browser sends Origin on cross-site writes; refuse writes from origins we do not trust.
     if (config.mode === 'PROD' || trusted.size) {
