@@ -3,7 +3,13 @@ import type { LoadResult } from './load.js';
 
 export interface Ratio {
   name: string;
+  /**
+   * With several rounds, the median of the rounds' own ratios (each round's two runs are adjacent,
+   * so a drift of the machine's speed cancels out); with one, the ratio of the two runs.
+   */
   value: number | null;
+  /** The lowest and highest of the rounds' ratios, with several rounds. */
+  range?: [number, number];
   target: number | null;
   /** null when a side is missing or invalid. */
   pass: boolean | null;
@@ -33,15 +39,29 @@ const DEFINITIONS: { name: string; ours: string; ceiling: string; target: number
   { name: 'ours (named statements) search by name / ceiling search', ours: 'ours-named-search-name', ceiling: 'ceiling-search', target: null },
 ];
 
-export function ratios(rows: LoadResult[]): Ratio[] {
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** `rows` holds each run's combined result, `rounds` (when given) every round of each run. */
+export function ratios(rows: LoadResult[], rounds?: Map<string, LoadResult[]>): Ratio[] {
   const by = new Map(rows.map((r) => [r.name, r]));
   return DEFINITIONS.flatMap((d) => {
     const ours = by.get(d.ours);
     const ceiling = by.get(d.ceiling);
     if (!ours || !ceiling) return [];
     const valid = ours.valid && ceiling.valid && ceiling.rps > 0;
-    const value = valid ? Math.round((ours.rps / ceiling.rps) * 100) / 100 : null;
-    return [{ name: d.name, value, target: d.target, pass: value === null || d.target === null ? null : value >= d.target }];
+    const oursRounds = rounds?.get(d.ours) ?? [];
+    const ceilingRounds = rounds?.get(d.ceiling) ?? [];
+    const paired = oursRounds.length > 1 && oursRounds.length === ceilingRounds.length && ceilingRounds.every((r) => r.rps > 0)
+      ? oursRounds.map((r, i) => r.rps / ceilingRounds[i].rps)
+      : undefined;
+    const value = !valid ? null : round2(paired ? median(paired) : ours.rps / ceiling.rps);
+    const range: [number, number] | undefined = valid && paired ? [round2(Math.min(...paired)), round2(Math.max(...paired))] : undefined;
+    return [{ name: d.name, value, range, target: d.target, pass: value === null || d.target === null ? null : value >= d.target }];
   });
 }
 
@@ -105,15 +125,20 @@ export function printReport(rows: LoadResult[], ratioRows: Ratio[]): void {
   console.log('');
   console.log(
     table(
-      ['ratio', 'value', 'target', ''],
+      ['ratio', 'value', 'rounds', 'target', ''],
       ratioRows.map((r) => [
         r.name,
         r.value === null ? 'invalid' : r.value.toFixed(2),
+        r.range ? `${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)}` : '-',
         r.target === null ? '-' : `≥ ${r.target.toFixed(2)}`,
         r.pass === null ? '' : r.pass ? 'ok' : 'BELOW TARGET',
       ]),
-      (i) => i === 1 || i === 2,
+      (i) => i >= 1 && i <= 3,
     ),
   );
+  if (ratioRows.some((r) => r.range)) {
+    console.log('With several rounds, a value is the median of the rounds\' own ratios (its two runs adjacent, in');
+    console.log('alternating order), and "rounds" their range.');
+  }
   console.log('');
 }

@@ -14,7 +14,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { benchDbFromEnv, describeDb, prepare, sample, type BenchDb, type Samples } from './data.js';
 import { measure, othersCpuPct, waitIdle, warmUp, type LoadResult, type LoadSpec } from './load.js';
 import { installCleanup, spawnChild, stopAll, type Child } from './procs.js';
-import { printReport, ratios, type Ratio } from './report.js';
+import { median, printReport, ratios, type Ratio } from './report.js';
 import { encodeCursor } from '../src/fhir/search/paging.js';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -22,7 +22,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --duration S      seconds per measured run (default 10)
   --warmup S        seconds of discarded warm-up before each run (default 3)
   --connections C   concurrent connections (default 10)
-  --rounds R        repeat every run R times and report the median (default 1)
+  --rounds R        repeat every run R times, every other round in reverse order, and report the
+                    median run and the median of the rounds' ratios (default 1)
   --samples N       random insurees the requests are drawn from (default 2000)
   --only LIST       comma list of runs: bare,ceiling-read,ours-read,ceiling-search,ours-search-id,ours-search-name,
                     ceiling-read-workers,ours-read-workers,ceiling-search-workers,ours-search-id-workers,
@@ -67,7 +68,7 @@ function options() {
     durationS: int('duration', 1, 600),
     warmupS: int('warmup', 0, 60),
     connections: int('connections', 1, 1000),
-    rounds: int('rounds', 1, 10),
+    rounds: int('rounds', 1, 50),
     samples: int('samples', 10, 100_000),
     only: values.only ? new Set(values.only.split(',').map((s) => s.trim())) : undefined,
     cpuProf: values['cpu-prof'],
@@ -306,11 +307,6 @@ async function smokeTest(run: RunDef): Promise<void> {
   if (problem) throw new Error(`${run.name}: ${method} ${path}: ${problem}`);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 /** The median round by throughput stands for the run; errors of every round count. */
 function combine(rounds: LoadResult[]): LoadResult {
   if (rounds.length === 1) return rounds[0];
@@ -394,7 +390,9 @@ async function main(): Promise<number> {
   log('warming up every run');
   for (const run of runs) await warmUp(specOf(run));
   for (let round = 1; round <= opts.rounds; round++) {
-    for (const run of runs) {
+    // Every other round runs backwards, so that within a pair of rounds each of two adjacent runs
+    // goes first once: a machine growing slower or faster then favours neither.
+    for (const run of round % 2 ? runs : [...runs].reverse()) {
       if (opts.waitQuietS) await waitQuiet(opts.waitQuietS, pids, db.name);
       const r = await measure(specOf(run));
       log(`${opts.rounds > 1 ? `round ${round} ` : ''}${run.name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${r.valid ? '' : ` — INVALID (${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`}`);
@@ -404,7 +402,7 @@ async function main(): Promise<number> {
   await stopAll();
 
   const rows = runs.map((run) => combine(results.get(run.name)!));
-  const ratioRows: Ratio[] = ratios(rows);
+  const ratioRows: Ratio[] = ratios(rows, results);
   printReport(rows, ratioRows);
 
   const out = {
