@@ -68,10 +68,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
   });
   // Hooks with nothing to await take Fastify's callback form: an async hook costs a promise and a
-  // microtask turn on every request.
-  app.addHook('onSend', (request, reply, payload, done) => {
+  // microtask turn on every request. The request id is set first thing, not on sending: an answer
+  // keeps the headers set before it, errors included, and a route without onSend hooks skips their runner.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    done(null, payload);
+    done();
   });
 
   // FHIR JSON and form-encoded POST _search bodies; anything else is a 415.

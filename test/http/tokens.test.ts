@@ -75,4 +75,15 @@ t.test('request ids: sane ones are kept, others replaced', async (t) => {
   t.equal(kept.headers.get('x-request-id'), 'abc-123');
   const replaced = await fetch(`${server.origin}/health`, { headers: { 'x-request-id': 'evil value; with spaces' } });
   t.match(replaced.headers.get('x-request-id'), /^[0-9a-f-]{36}$/);
+  // Refusals and errors carry it too: they are what a support request quotes.
+  const answers = {
+    unauthenticated: await server.fhir('Patient', { token: null, headers: { 'x-request-id': 'trace-401' } }),
+    unknown: await server.fhir('Patient/00000000-0000-4000-8000-000000000000', { headers: { 'x-request-id': 'trace-404' } }),
+    malformed: await server.fhir('Patient', { method: 'POST', body: '{"resourceType":', headers: { 'x-request-id': 'trace-400' } }),
+    invalid: await server.fhir('Patient', { method: 'POST', body: '{"resourceType":"Patient","bad":1}', headers: { 'x-request-id': 'trace-422' } }),
+  };
+  t.same(
+    Object.values(answers).map((a) => [a.status, a.headers.get('x-request-id')]),
+    [[401, 'trace-401'], [404, 'trace-404'], [400, 'trace-400'], [422, 'trace-422']],
+  );
 });
