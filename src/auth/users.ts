@@ -68,9 +68,15 @@ export class UserDirectory {
     this.scopeChanges = scopeChanges;
   }
 
-  async find(username: string): Promise<LegacyUser | null> {
+  /** The user as cached (null: known not to exist), or undefined when the cache holds no live entry. */
+  cached(username: string): LegacyUser | null | undefined {
     const cached = this.cache.get(username);
-    if (cached && cached.expires > Date.now()) return cached.user;
+    return cached && cached.expires > Date.now() ? cached.user : undefined;
+  }
+
+  async find(username: string): Promise<LegacyUser | null> {
+    const cached = this.cached(username);
+    if (cached !== undefined) return cached;
     const epoch = this.epoch;
     const found = (await this.loadInteractive(username)) ?? (await this.loadTechnical(username));
     const user = found && this.scopeChanges ? { ...found, scopeChanges: this.scopeChanges } : found;
@@ -83,7 +89,7 @@ export class UserDirectory {
 
   /** Whether a live cache entry exists for that name (tests of the invalidation). */
   isCached(username: string): boolean {
-    return (this.cache.get(username)?.expires ?? 0) > Date.now();
+    return this.cached(username) !== undefined;
   }
 
   /** Drops a user, whatever the case of the name it was looked up by (SQL Server compares without case). */

@@ -110,9 +110,24 @@ export const authPlugin = fp(
     });
 
     const verified = new VerifiedTokens<TokenPayload>();
-    app.addHook('onRequest', async (request) => {
-      if (request.routeOptions.config?.public) return;
-      request.caller = await authenticate(app, request, config, verified);
+    // A client's next call with the same token finds token and user remembered: it is answered
+    // without a promise (a callback hook), as most calls are.
+    app.addHook('onRequest', (request, _reply, done) => {
+      if (request.routeOptions.config?.public) return done();
+      let caller: LegacyUser | Promise<LegacyUser>;
+      try {
+        caller = authenticate(app, request, config, verified);
+      } catch (error) {
+        return done(error as Error);
+      }
+      if (!(caller instanceof Promise)) {
+        request.caller = caller;
+        return done();
+      }
+      caller.then((user) => {
+        request.caller = user;
+        done();
+      }, done);
     });
   },
   { name: 'auth', dependencies: ['db'] },
@@ -130,39 +145,64 @@ function signingKeys(config: Config): { algorithm: 'HS256' | 'RS256'; sign: stri
   return { algorithm: 'HS256', sign: config.secretKey, verify: config.secretKey };
 }
 
-async function authenticate(
+/** The caller of a request: at once when its bearer token and its user are remembered, else a promise. */
+function authenticate(
   app: FastifyInstance,
   request: FastifyRequest,
   config: Config,
   verified: VerifiedTokens<TokenPayload>,
-): Promise<LegacyUser> {
+): LegacyUser | Promise<LegacyUser> {
   // Behind a trusted gateway that authenticated the user already (REMOTE_USER_AUTHENTICATION=true).
   const remote = config.remoteUserAuthentication ? request.headers[config.remoteUserHeader] : undefined;
-  if (typeof remote === 'string' && remote) {
-    const user = await app.users.find(remote);
-    if (!user) throw unauthorized(`The gateway user ${remote} is not an active openIMIS user`);
-    return user;
-  }
+  if (typeof remote === 'string' && remote) return gatewayUser(app, remote);
   const header = request.headers.authorization ?? '';
-  if (/^basic\s/i.test(header)) {
-    const decoded = Buffer.from(header.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    const user = colon > 0 ? await app.verifyCredentials(decoded.slice(0, colon), decoded.slice(colon + 1), request.ip) : null;
-    if (!user) throw unauthorized('Invalid username or password');
-    return user;
-  }
+  if (/^basic\s/i.test(header)) return basicUser(app, request, header);
   const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
   if (!bearer) throw unauthorized();
-  let payload = verified.get(bearer[1]);
+  const payload = verified.get(bearer[1]);
+  if (payload) {
+    const user = payload.username ? app.users.cached(String(payload.username)) : null;
+    if (user !== undefined) return tokenUser(payload, user);
+  }
+  return bearerUser(app, request, verified, bearer[1], payload);
+}
+
+async function gatewayUser(app: FastifyInstance, username: string): Promise<LegacyUser> {
+  const user = await app.users.find(username);
+  if (!user) throw unauthorized(`The gateway user ${username} is not an active openIMIS user`);
+  return user;
+}
+
+async function basicUser(app: FastifyInstance, request: FastifyRequest, header: string): Promise<LegacyUser> {
+  const decoded = Buffer.from(header.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const user = colon > 0 ? await app.verifyCredentials(decoded.slice(0, colon), decoded.slice(colon + 1), request.ip) : null;
+  if (!user) throw unauthorized('Invalid username or password');
+  return user;
+}
+
+/** A bearer token not verified before (`known` undefined), or whose user is not cached. */
+async function bearerUser(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  verified: VerifiedTokens<TokenPayload>,
+  token: string,
+  known: TokenPayload | undefined,
+): Promise<LegacyUser> {
+  let payload = known;
   if (!payload) {
     try {
       payload = await request.jwtVerify<TokenPayload>();
     } catch (error) {
       throw unauthorized(`Invalid token: ${(error as Error).message}`);
     }
-    verified.set(bearer[1], payload);
+    verified.set(token, payload);
   }
-  const user = payload.username ? await app.users.find(String(payload.username)) : null;
+  return tokenUser(payload, payload.username ? await app.users.find(String(payload.username)) : null);
+}
+
+/** The token's user, if still active and without a password change since the token was issued. */
+function tokenUser(payload: TokenPayload, user: LegacyUser | null): LegacyUser {
   if (!user) throw unauthorized('The token names no active user');
   if (payload.iss === TOKEN_ISSUER && payload.pwf !== user.passwordFingerprint) {
     throw unauthorized('The token was issued before the last password change');
