@@ -52,6 +52,31 @@ t.test('read answers with ETag, Last-Modified and the FHIR content type', async 
   t.equal(again.status, 304, 'If-None-Match with the current version');
 });
 
+t.test('the photo: an attachment at <SITE_URL>/photo/<folder>/<file>', async (t) => {
+  const photo = await db('tblPhotos').orderBy('PhotoID').first();
+  const insuree = await db('tblInsuree').where({ PhotoID: photo.PhotoID }).whereNull('ValidityTo').first();
+  const expected = {
+    contentType: 'image/jpeg',
+    url: `/photo/Images/Updated/${photo.PhotoFileName}`,
+    title: photo.PhotoFileName,
+    creation: photo.PhotoDate,
+  };
+  // Twice: the folder's URL segment is worked out once and then remembered.
+  for (const round of [1, 2]) t.same((await server.fhir(`Patient/${insuree.InsureeUUID}`)).body.photo, [expected], `read ${round}`);
+
+  // Another insuree's photo in another folder, written the other way round, with a name to encode.
+  const other = await db('tblInsuree').whereNull('ValidityTo').whereNull('PhotoID').orderBy('InsureeID').first();
+  await db('tblPhotos').insert({
+    PhotoID: 900, PhotoUUID: '5e1d0b7e-0000-4000-8000-000000000900', InsureeID: other.InsureeID, CHFID: other.CHFID,
+    PhotoFolder: '/Photos\\2026/', PhotoFileName: 'scan #1.PNG', OfficerID: photo.OfficerID, PhotoDate: '2026-01-02', ValidityFrom: new Date(),
+  });
+  await db('tblInsuree').where({ InsureeID: other.InsureeID }).update({ PhotoID: 900 });
+  t.same((await server.fhir(`Patient/${other.InsureeUUID}`)).body.photo, [
+    { contentType: 'image/png', url: '/photo/Photos/2026/scan%20%231.PNG', title: 'scan #1.PNG', creation: '2026-01-02' },
+  ]);
+  t.same((await server.fhir(`Patient/${insuree.InsureeUUID}`)).body.photo, [expected], 'the first folder unchanged');
+});
+
 t.test('read by insurance number (CHFID), and at both base paths with trailing slashes', async (t) => {
   const byCode = await server.fhir(`Patient/${head.CHFID}/`);
   t.equal(byCode.status, 200);

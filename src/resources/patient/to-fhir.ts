@@ -109,11 +109,23 @@ function addressOf(row: Row): Address | undefined {
   };
 }
 
+/** openIMIS folders are Windows paths (Images\Updated\): as URL segments, without edge slashes. */
+const photoFolders = new Map<string, string>();
+function photoFolder(folder: string): string {
+  let segment = photoFolders.get(folder);
+  if (segment === undefined) {
+    segment = folder.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
+    // A scheme keeps its photos in a handful of folders; normalised once each, not on every read.
+    if (photoFolders.size < 1000) photoFolders.set(folder, segment);
+  }
+  return segment;
+}
+
 function photoOf(row: Row, baseUrl: string): Attachment | undefined {
   if (!row.photo_file) return undefined;
   const file = String(row.photo_file);
-  const folder = String(row.photo_folder ?? '').replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
-  const extension = file.split('.').pop()?.toLowerCase() ?? '';
+  const folder = photoFolder(String(row.photo_folder ?? ''));
+  const extension = file.slice(file.lastIndexOf('.') + 1).toLowerCase();
   return {
     contentType: PHOTO_TYPES[extension] ?? 'application/octet-stream',
     url: `${baseUrl}/photo/${folder ? `${folder}/` : ''}${encodeURIComponent(file)}`,
