@@ -4,6 +4,7 @@
  * type and identifier) but always as absolute, single-slash canonical URLs.
  */
 import type { CodeableConcept, Extension, Identifier, Reference } from 'fhir/r4.js';
+import { BoundedMap } from '../fhir/bounded-map.js';
 
 export const IG = 'https://openimis.github.io/openimis_fhir_r4_ig';
 export const structureDefinition = canonicalsUnder(`${IG}/StructureDefinition/`);
@@ -16,14 +17,11 @@ export const IDENTIFIER_TYPES = codeSystem('openimis-identifiers');
  * serialization (bench/README.md, ninth round).
  */
 function canonicalsUnder(prefix: string): (id: string) => string {
-  const urls = new Map<string, string>();
+  // The ids are the IG's own, a fixed set; the bound only guards against a caller passing data.
+  const urls = new BoundedMap<string, string>(1000);
   return (id) => {
     let url = urls.get(id);
-    if (url === undefined) {
-      url = prefix + id;
-      // The ids are the IG's own, a fixed set; the bound only guards against a caller passing data.
-      if (urls.size < 1000) urls.set(id, url);
-    }
+    if (url === undefined) urls.set(id, (url = prefix + id));
     return url;
   };
 }

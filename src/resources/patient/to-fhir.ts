@@ -8,6 +8,7 @@ import type { Row } from '../../fhir/types.js';
 import type { CodeTables } from '../code-tables.js';
 import { loadMapping } from '../mappings.js';
 import { codeSystem, codeable, identifier, reference, structureDefinition } from '../ig.js';
+import { BoundedMap } from '../../fhir/bounded-map.js';
 
 const gender = loadMapping('gender');
 const marital = loadMapping('marital-status');
@@ -109,15 +110,12 @@ function addressOf(row: Row): Address | undefined {
   };
 }
 
+// A scheme keeps its photos in a handful of folders: each is normalised once, not on every read.
+const photoFolders = new BoundedMap<string, string>(1000);
 /** openIMIS folders are Windows paths (Images\Updated\): as URL segments, without edge slashes. */
-const photoFolders = new Map<string, string>();
 function photoFolder(folder: string): string {
   let segment = photoFolders.get(folder);
-  if (segment === undefined) {
-    segment = folder.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
-    // A scheme keeps its photos in a handful of folders; normalised once each, not on every read.
-    if (photoFolders.size < 1000) photoFolders.set(folder, segment);
-  }
+  if (segment === undefined) photoFolders.set(folder, (segment = folder.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '')));
   return segment;
 }
 
