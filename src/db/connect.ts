@@ -12,7 +12,7 @@ import ClientPgLite from 'knex-pglite';
 import type { DbConfig } from '../config.js';
 import { createLegacySchema, createPerformanceIndexes } from './legacy-schema/index.js';
 import { loadDemoData } from './demo/index.js';
-import { migrateOwnTables } from './migrations/index.js';
+import { migrateOwnTables, migrateOwnTablesExclusively } from './migrations/index.js';
 import { NamedStatementsClient } from './named-statements.js';
 
 // One representation of legacy values whatever the driver: dates stay 'YYYY-MM-DD' strings
@@ -102,7 +102,15 @@ export async function initialiseDatabase(knex: Knex, withDemo: boolean): Promise
 export async function openDatabase(db: DbConfig): Promise<Knex> {
   if (db.engine !== 'pglite') {
     const knex = knexFactory(knexConfig(db));
-    await migrateOwnTables(knex);
+    const lockDb = knexFactory({ ...knexConfig(db), pool: { min: 0, max: 1 } });
+    try {
+      await migrateOwnTablesExclusively(knex, lockDb);
+    } catch (error) {
+      await knex.destroy();
+      throw error;
+    } finally {
+      await lockDb.destroy();
+    }
     return knex;
   }
   const isNew = !existsSync(join(db.pgliteDir, 'PG_VERSION'));

@@ -395,6 +395,10 @@ export const PARSER_GAPS: { id: string; reason: string }[] = [
     id: 'like-escape',
     reason: "LIKE … ESCAPE '\\' is T-SQL (and SQL-92); the grammar has no ESCAPE clause",
   },
+  {
+    id: 'procedure-status',
+    reason: "EXEC @status = procedure … takes a procedure's return status, and IF @status < 0 THROW … reports a refusal (the dialect's exclusiveLock); the grammar has neither",
+  },
 ];
 
 /** PostgreSQL-only syntax, looked for outside string literals. */
@@ -509,6 +513,8 @@ export function checkStatement(statement: MssqlStatement, others: MssqlStatement
     return '';
   });
   text = text.replace(/ escape '\\'/g, () => (gaps.push('like-escape'), ''));
+  text = text.replace(/\bexec @\w+ = /g, () => (gaps.push('procedure-status'), 'exec '));
+  text = text.replace(/ if @\w+ < 0 throw \d+, '[^']*', \d+;/g, () => (gaps.push('procedure-status'), ''));
 
   let ast: unknown;
   try {

@@ -100,4 +100,17 @@ t.test('allow-listed parser gaps are rewritten only in their exact form', async 
   t.same(like.gaps.sort(), ['like-escape', 'top-parameter']);
   const otherEscape = checkStatement(statement(ms.raw("select * from [tblInsuree] where [LastName] like ? escape '!'", ['a%'])));
   t.notOk(otherEscape.parsed, 'another ESCAPE character is not rewritten (and so must parse on its own)');
+  const lock = checkStatement(statement(mssql.exclusiveLock(ms, 'openimis-fhir: migrations')));
+  t.ok(lock.parsed);
+  t.same(lock.issues, []);
+  t.same(lock.gaps, ['procedure-status']);
+  const otherThrow = checkStatement(statement(ms.raw("declare @s int; exec @s = sp_getapplock @Resource = ?; if @s > 0 throw 51000, 'x', 1;", ['x'])));
+  t.notOk(otherThrow.parsed, 'another status check is not rewritten');
+});
+
+t.test("SQL Server's exclusive lock is an application lock owned by the transaction, refused loudly", async (t) => {
+  const lock = statement(mssql.exclusiveLock(ms, 'openimis-fhir: migrations'));
+  t.match(lock.native.sql, /exec @status = sp_getapplock @Resource = @p0, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = -1;/);
+  t.match(lock.native.sql, /if @status < 0 throw 51000, '[^']+', 1;$/);
+  t.same(lock.native.bindings, ['openimis-fhir: migrations']);
 });

@@ -3,6 +3,7 @@
  * client. Callers never branch on the engine themselves.
  */
 import type { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import { postgres } from './postgres.js';
 import { mssql } from './mssql.js';
 
@@ -36,6 +37,11 @@ export interface Dialect {
   appendRows(db: Knex, table: string, columns: readonly BulkColumn[], rows: readonly BulkRow[]): Promise<void>;
   /** The rows of a `db.raw` SELECT (the drivers shape raw results differently). */
   rawRows(result: unknown): Record<string, unknown>[];
+  /**
+   * A statement that waits for, then takes, an exclusive lock of this name on the database, held
+   * until the transaction it runs in ends: for work that one server at a time must do (migrations).
+   */
+  exclusiveLock(db: Knex, name: string): Knex.Raw;
 }
 
 export interface BulkColumn {
@@ -44,6 +50,11 @@ export interface BulkColumn {
 }
 
 export type BulkRow = readonly (string | number | null)[];
+
+/** A lock name as a signed 64-bit number (PostgreSQL's advisory locks are numbered), as text. */
+export function lockNumber(name: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${createHash('sha1').update(name).digest('hex').slice(0, 16)}`)).toString();
+}
 
 /** Escapes LIKE wildcards in user input so that only the wildcards we add have meaning. */
 export function escapeLike(value: string): string {

@@ -24,6 +24,14 @@ export const mssql: Dialect = {
     });
   },
   rawRows: (result) => result as Record<string, unknown>[],
+  // An application lock of the database, owned by the transaction; waits as long as it takes
+  // (@LockTimeout -1). sp_getapplock reports a refusal (deadlock victim) as a negative status.
+  exclusiveLock: (db, name) =>
+    db.raw(
+      `declare @status int; exec @status = sp_getapplock @Resource = ?, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = -1; ` +
+        `if @status < 0 throw 51000, 'sp_getapplock did not grant the lock', 1;`,
+      [name],
+    ),
   // SQL Server's estimates come with SHOWPLAN, which needs its own session settings: count instead.
   estimateCount: async () => undefined,
 };

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import copyStreams from 'pg-copy-streams';
 import ClientPgLite from 'knex-pglite';
-import type { Dialect } from './index.js';
+import { lockNumber, type Dialect } from './index.js';
 import { copyLine, copyStatement } from '../copy-text.js';
 import type { PooledClient } from '../named-statements.js';
 
@@ -31,6 +31,8 @@ export const postgres: Dialect = {
     }
   },
   rawRows: (result) => (result as { rows: Record<string, unknown>[] }).rows,
+  // Advisory locks are per database, so servers on other databases of the same cluster never wait.
+  exclusiveLock: (db, name) => db.raw('select pg_advisory_xact_lock(?)', [lockNumber(name)]),
   async estimateCount(db, query) {
     const { sql, bindings } = query.toSQL();
     const result = await db.raw(`explain (format json) ${sql}`, bindings as never);

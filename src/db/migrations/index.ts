@@ -3,6 +3,7 @@
  * never altered. Written with the Knex schema builder, so they run on PostgreSQL, PGlite and SQL Server.
  */
 import type { Knex } from 'knex';
+import { dialectFor } from '../dialect/index.js';
 
 interface Migration {
   name: string;
@@ -53,4 +54,22 @@ export const MIGRATIONS_TABLE = 'fhir_knex_migrations';
 /** Brings the server's own tables up to date (never touches legacy tables). */
 export async function migrateOwnTables(knex: Knex): Promise<void> {
   await knex.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
+}
+
+const MIGRATION_LOCK = 'openimis-fhir: migrations';
+
+/**
+ * migrateOwnTables on a database other servers may open at the same moment: replicas started
+ * together, the workers' primaries of several machines, the benchmark's targets. One migrates
+ * while the others wait for the dialect's lock, then find nothing left to do. Knex's own lock
+ * does not serve: two servers creating its lock table at once collide in PostgreSQL's catalogue
+ * (duplicate key in pg_class), and a server that finds the table locked fails instead of waiting.
+ * The lock is held by a transaction on `lockDb`, a connection of its own, so that a pool of one
+ * connection can still migrate.
+ */
+export async function migrateOwnTablesExclusively(knex: Knex, lockDb: Knex): Promise<void> {
+  await lockDb.transaction(async (trx) => {
+    await dialectFor(trx).exclusiveLock(trx, MIGRATION_LOCK);
+    await migrateOwnTables(knex);
+  });
 }
