@@ -5,6 +5,20 @@
  * themselves when it closes, so not even a SIGKILLed harness leaves servers behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/**
+ * The node flags the server runs with in production: those of package.json's `start:prod` script
+ * (the Dockerfile and `npm start` use the same). Every target gets them, the ceilings too, so that
+ * the comparison is between programs, not between V8 settings.
+ */
+export function serverNodeFlags(packageJson = readFileSync('package.json', 'utf8')): string[] {
+  const script = (JSON.parse(packageJson) as { scripts?: Record<string, string> }).scripts?.['start:prod'] ?? '';
+  const [command, ...args] = script.split(/\s+/);
+  if (command !== 'node') throw new Error(`package.json's start:prod does not start with node: ${script}`);
+  const file = args.findIndex((a) => !a.startsWith('-'));
+  return file < 0 ? args : args.slice(0, file);
+}
 
 export interface Child {
   name: string;

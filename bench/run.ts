@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { benchDbFromEnv, describeDb, prepare, sample, type BenchDb, type Samples } from './data.js';
 import { measure, othersCpuPct, waitIdle, warmUp, type LoadResult, type LoadSpec } from './load.js';
-import { installCleanup, spawnChild, stopAll, type Child } from './procs.js';
+import { installCleanup, serverNodeFlags, spawnChild, stopAll, type Child } from './procs.js';
 import { median, printReport, ratios, type Ratio } from './report.js';
 import { encodeCursor } from '../src/fhir/search/paging.js';
 
@@ -136,7 +136,7 @@ async function startOwnTarget(name: string, file: string, db: BenchDb, cpuProf: 
   const child = spawnChild({
     name,
     command: process.execPath,
-    args: [...profileArgs(cpuProf, name), '--import', 'tsx', file],
+    args: [...serverNodeFlags(), ...profileArgs(cpuProf, name), '--import', 'tsx', file],
     env: { ...dbEnv(db), PORT: '0', NODE_ENV: 'production', ...env },
     ipc: true,
   });
@@ -150,7 +150,7 @@ async function startOurs(db: BenchDb, cpuProf: boolean, name = 'ours', file = 'b
   const child = spawnChild({
     name,
     command: process.execPath,
-    args: [...profileArgs(cpuProf, name), '--import', 'tsx', file],
+    args: [...serverNodeFlags(), ...profileArgs(cpuProf, name), '--import', 'tsx', file],
     env: {
       ...dbEnv(db),
       DB_ENGINE: 'postgresql',
