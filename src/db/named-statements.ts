@@ -14,6 +14,7 @@ import { prepareValue } from 'pg/lib/utils';
 // @ts-expect-error knex ships no types for its dialect modules
 import ClientPG from 'knex/lib/dialects/postgres/index.js';
 import { createHash } from 'node:crypto';
+import { KeptConnections, type Pool } from './kept-connections.js';
 
 const MAX_NAMED = 2000;
 /** SQL text → statement name, so that a statement seen before costs a lookup, not a hash. */
@@ -81,22 +82,27 @@ export function directSelect(db: Knex): DirectSelect | undefined {
   if (!(db.client instanceof NamedStatementsClient) || db.isTransaction) return undefined;
   if (db.listenerCount('query') > 0 || db.listenerCount('start') > 0) return undefined;
   let run = directRunners.get(db.client);
-  if (!run) directRunners.set(db.client, (run = runnerOn(db.client as unknown as PooledClient)));
+  if (!run) directRunners.set(db.client, (run = runnerOn(db.client as unknown as PooledClient & { pool?: Pool<pg.Client> })));
   return run;
 }
 
 /** One runner per knex client (pool), made once rather than on every query. */
 const directRunners = new WeakMap<object, DirectSelect>();
 
-function runnerOn(client: PooledClient): DirectSelect {
+function runnerOn(client: PooledClient & { pool?: Pool<pg.Client> }): DirectSelect {
+  let kept: KeptConnections | undefined;
   return async (sql, values) => {
-    const connection = await client.acquireConnection();
+    // Kept per pool: knex makes a new one when a destroyed instance is initialised again.
+    if (kept?.pool !== client.pool) kept = client.pool && new KeptConnections(client, client.pool);
+    if (!kept) throw new Error('Unable to acquire a connection'); // destroyed, as knex says
+    const connections = kept;
+    const connection = await connections.take();
     try {
       const name = statementName(sql);
       if (!name) return (await connection.query({ text: sql, values })).rows;
       return await reparsedIfStale(connection, name, () => new Promise<Row[]>((resolve, reject) => connection.query(new NamedSelect(name, sql, values, resolve, reject))));
     } finally {
-      await client.releaseConnection(connection);
+      connections.keep(connection);
     }
   };
 }
