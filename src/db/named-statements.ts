@@ -4,8 +4,9 @@
  * text), planned once per connection. Search shapes vary, so only the first MAX_NAMED distinct
  * statements get a name; the rest stay unnamed rather than fill the server's statement cache.
  *
- * Reads and search pages also skip knex's query runner (directSelect), and the rows of a named
- * statement are built from a shape worked out once per statement (NamedSelect).
+ * Reads and search pages also skip knex's query runner (directSelect), on connections kept from one
+ * SELECT to the next (kept-connections.ts), and the rows of a named statement are built from a
+ * shape worked out once per statement (NamedSelect).
  */
 import type { Knex } from 'knex';
 import pg from 'pg';
