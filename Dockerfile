@@ -24,5 +24,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # The node flags of package.json's start scripts (test/unit/node-flags.test.ts keeps them alike):
-# a larger young generation, since a read allocates some 47 kB (bench/README.md, tenth round).
-CMD ["node", "--max-semi-space-size=32", "dist/src/server.js"]
+# a larger young generation, since a read allocates some 47 kB, and no allocation-site
+# pretenuring, under which some 800 bytes of every read reached the old generation (bench/README.md,
+# tenth round).
+CMD ["node", "--max-semi-space-size=32", "--no-allocation-site-pretenuring", "dist/src/server.js"]
