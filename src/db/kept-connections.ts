@@ -90,9 +90,4 @@ export class KeptConnections {
       if (this.idle[i].since < time) this.pool.release(this.idle.splice(i, 1)[0].connection);
     }
   }
-
-  /** How many connections are kept idle (tests). */
-  get size(): number {
-    return this.idle.length;
-  }
 }

@@ -4,7 +4,7 @@
  * soon as a SELECT ends, after about a second away, when a connection broke, and when the pool is
  * destroyed. PostgreSQL pass only: other engines never take the direct path.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { openTestDatabase, PG, testEngine } from '../helpers/databases.js';
@@ -17,7 +17,7 @@ interface Tarn {
 const skip = testEngine !== 'postgresql' && 'PostgreSQL pass only';
 
 /** A database with a pool of `max` connections, whose acquire times out quickly, and its direct runner. */
-async function database(t: Tap.Test, max: number) {
+async function database(t: Test, max: number) {
   const db = await openTestDatabase({ max, timeoutMs: 2000 });
   t.teardown(() => db.drop());
   const direct = directSelect(db.knex);
@@ -27,10 +27,6 @@ async function database(t: Tap.Test, max: number) {
   /** A SELECT that holds its connection for `ms`. */
   const slow = (ms: number) => direct('select pg_sleep($1) as slept', [ms / 1000]);
   return { ...db, direct, pool, backend, slow };
-}
-type Tap = typeof t;
-declare namespace Tap {
-  type Test = Parameters<Parameters<typeof t.test>[1] & ((t: never) => unknown)>[0];
 }
 
 t.test('SELECTs one after the other run on one kept connection', { skip }, async (t) => {
